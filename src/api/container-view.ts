@@ -1,0 +1,210 @@
+/**
+ * Engine container records → Docker's JSON: ContainerInspectResponse for
+ * GET /containers/{id}/json and ContainerSummary for GET /containers/json
+ * (shapes from v1.43.yaml; field order and zero values as transcript 03 shows).
+ */
+import type { ContainerRecord, MountSpec } from "../engine/containers/types.js";
+import { humanStatus, ZERO_TIME } from "../engine/containers/state.js";
+import { etcFilePaths } from "../engine/containers/etc-files.js";
+
+const MASKED = ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"];
+const READONLY = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+export function shellQuoteCommand(rec: ContainerRecord): string {
+  return [rec.path, ...rec.args].join(" ");
+}
+
+function mountPoints(rec: ContainerRecord, binds: MountSpec[]) {
+  return [...binds, ...rec.hostConfig.mounts].map((m) => ({
+    Type: m.type,
+    Source: m.source,
+    Destination: m.destination,
+    Mode: m.fromBinds ? "" : "",
+    RW: !m.readOnly,
+    Propagation: m.type === "bind" ? (m.propagation ?? "rprivate") : "",
+  }));
+}
+
+function networkName(rec: ContainerRecord): string {
+  const m = rec.hostConfig.networkMode;
+  return m === "default" || m === "bridge" ? "none" : m;
+}
+
+function networks(rec: ContainerRecord) {
+  return {
+    [networkName(rec)]: {
+      IPAMConfig: null, Links: null, Aliases: null, NetworkID: "", EndpointID: "", Gateway: "", IPAddress: "",
+      IPPrefixLen: 0, IPv6Gateway: "", GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0, MacAddress: "", DriverOpts: null,
+    },
+  };
+}
+
+export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string> }) {
+  const s = rec.state;
+  const etc = etcFilePaths(o.containerDir);
+  const hc = rec.hostConfig;
+  const running = s.status === "running" || s.status === "paused";
+  return {
+    Id: rec.id,
+    Created: rec.created,
+    Path: rec.path,
+    Args: rec.args,
+    State: {
+      Status: s.status,
+      Running: running,
+      Paused: s.status === "paused",
+      Restarting: false,
+      OOMKilled: s.status === "exited" ? s.oomKilled : false,
+      Dead: s.status === "dead",
+      Pid: running ? s.pid : 0,
+      ExitCode: s.status === "exited" || s.status === "dead" ? s.exitCode : 0,
+      Error: s.status === "exited" || s.status === "dead" ? s.error : "",
+      StartedAt: "startedAt" in s ? s.startedAt : ZERO_TIME,
+      FinishedAt: "finishedAt" in s ? s.finishedAt : ZERO_TIME,
+    },
+    Image: rec.imageId,
+    ResolvConfPath: etc.resolvConfPath,
+    HostnamePath: etc.hostnamePath,
+    HostsPath: etc.hostsPath,
+    LogPath: o.logPath,
+    Name: `/${rec.name}`,
+    RestartCount: rec.restartCount,
+    Driver: "overlayfs",
+    Platform: "linux",
+    MountLabel: "",
+    ProcessLabel: "",
+    AppArmorProfile: "",
+    ExecIDs: null,
+    HostConfig: {
+      Binds: hc.binds,
+      ContainerIDFile: "",
+      LogConfig: { Type: "k8s-file", Config: hc.logConfig.config },
+      NetworkMode: hc.networkMode,
+      PortBindings: {},
+      RestartPolicy: { Name: hc.restartPolicy.name || "no", MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
+      AutoRemove: hc.autoRemove,
+      VolumeDriver: "",
+      VolumesFrom: null,
+      CapAdd: hc.capAdd,
+      CapDrop: hc.capDrop,
+      CgroupnsMode: "host",
+      Dns: hc.dns,
+      DnsOptions: [],
+      DnsSearch: [],
+      ExtraHosts: hc.extraHosts,
+      GroupAdd: null,
+      IpcMode: "private",
+      Cgroup: "",
+      Links: null,
+      OomScoreAdj: hc.oomScoreAdj,
+      PidMode: "",
+      Privileged: hc.privileged,
+      PublishAllPorts: false,
+      ReadonlyRootfs: hc.readonlyRootfs,
+      SecurityOpt: hc.securityOpt,
+      UTSMode: "",
+      UsernsMode: "",
+      ShmSize: hc.shmSize || 67108864,
+      Runtime: rec.runtime,
+      ConsoleSize: [0, 0],
+      Isolation: "",
+      CpuShares: hc.cpuShares,
+      Memory: hc.memory,
+      NanoCpus: hc.nanoCpus,
+      CgroupParent: "",
+      BlkioWeight: 0,
+      BlkioWeightDevice: [],
+      BlkioDeviceReadBps: [],
+      BlkioDeviceWriteBps: [],
+      BlkioDeviceReadIOps: [],
+      BlkioDeviceWriteIOps: [],
+      CpuPeriod: hc.cpuPeriod,
+      CpuQuota: hc.cpuQuota,
+      CpuRealtimePeriod: 0,
+      CpuRealtimeRuntime: 0,
+      CpusetCpus: "",
+      CpusetMems: "",
+      Devices: [],
+      DeviceCgroupRules: null,
+      DeviceRequests: null,
+      MemoryReservation: 0,
+      MemorySwap: hc.memorySwap,
+      MemorySwappiness: null,
+      OomKillDisable: false,
+      PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
+      Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      Init: hc.init,
+      CpuCount: 0,
+      CpuPercent: 0,
+      IOMaximumIOps: 0,
+      IOMaximumBandwidth: 0,
+      MaskedPaths: hc.privileged ? null : MASKED,
+      ReadonlyPaths: hc.privileged ? null : READONLY,
+      Mounts: hc.mounts.filter((m) => !m.fromBinds).length ? hc.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly })) : undefined,
+    },
+    GraphDriver: { Name: "overlayfs", Data: o.graph },
+    Mounts: mountPoints(rec, o.binds),
+    Config: {
+      Hostname: rec.config.hostname,
+      Domainname: rec.config.domainname,
+      User: rec.config.user,
+      AttachStdin: rec.config.attachStdin,
+      AttachStdout: rec.config.attachStdout,
+      AttachStderr: rec.config.attachStderr,
+      ExposedPorts: Object.keys(rec.config.exposedPorts).length ? rec.config.exposedPorts : undefined,
+      Tty: rec.config.tty,
+      OpenStdin: rec.config.openStdin,
+      StdinOnce: rec.config.stdinOnce,
+      Env: rec.config.env,
+      Cmd: rec.config.cmd,
+      Image: rec.config.image,
+      Volumes: rec.config.volumes,
+      WorkingDir: rec.config.workingDir,
+      Entrypoint: rec.config.entrypoint,
+      OnBuild: null,
+      Labels: rec.config.labels,
+      StopSignal: rec.config.stopSignal,
+      StopTimeout: rec.config.stopTimeout,
+    },
+    NetworkSettings: {
+      Bridge: "",
+      SandboxID: "",
+      HairpinMode: false,
+      LinkLocalIPv6Address: "",
+      LinkLocalIPv6PrefixLen: 0,
+      Ports: {},
+      SandboxKey: "",
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: "",
+      Gateway: "",
+      GlobalIPv6Address: "",
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: "",
+      IPPrefixLen: 0,
+      IPv6Gateway: "",
+      MacAddress: "",
+      Networks: networks(rec),
+    },
+  };
+}
+
+export function toSummary(rec: ContainerRecord, o: { binds: MountSpec[]; sizeRw?: number; sizeRootFs?: number }) {
+  return {
+    Id: rec.id,
+    Names: [`/${rec.name}`],
+    Image: rec.config.image,
+    ImageID: rec.imageId,
+    Command: shellQuoteCommand(rec),
+    Created: Math.floor(Date.parse(rec.created) / 1000),
+    Ports: [],
+    SizeRw: o.sizeRw,
+    SizeRootFs: o.sizeRootFs,
+    Labels: rec.config.labels,
+    State: rec.state.status,
+    Status: humanStatus(rec.state),
+    HostConfig: { NetworkMode: rec.hostConfig.networkMode },
+    NetworkSettings: { Networks: networks(rec) },
+    Mounts: mountPoints(rec, o.binds),
+  };
+}

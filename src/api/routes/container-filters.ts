@@ -1,0 +1,61 @@
+/**
+ * GET /containers/json filters, as Docker applies them: status, name
+ * (substring/regex on the name), id (prefix), label (key or key=value),
+ * ancestor (image name or ID), exited (exit code).
+ */
+import { InvalidArgumentError } from "../../errors/index.js";
+import type { ContainerRecord } from "../../engine/containers/types.js";
+import type { ImageService } from "../../engine/images/image-service.js";
+
+const KNOWN = new Set(["status", "name", "id", "label", "ancestor", "exited", "before", "since", "health", "network", "volume", "publish", "expose", "is-task", "isolation"]);
+const STATUSES = new Set(["created", "restarting", "running", "removing", "paused", "exited", "dead"]);
+
+export async function matchesFilters(rec: ContainerRecord, f: Record<string, string[]>, images: ImageService): Promise<boolean> {
+  for (const [k, vals] of Object.entries(f)) {
+    if (!KNOWN.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    if (vals.length === 0) continue;
+    switch (k) {
+      case "status":
+        for (const v of vals) if (!STATUSES.has(v)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`);
+        if (!vals.includes(rec.state.status)) return false;
+        break;
+      case "name":
+        if (!vals.some((v) => safeRegex(v).test(rec.name) || safeRegex(v).test("/" + rec.name))) return false;
+        break;
+      case "id":
+        if (!vals.some((v) => rec.id.startsWith(v))) return false;
+        break;
+      case "label":
+        if (!vals.every((v) => {
+          const i = v.indexOf("=");
+          return i < 0 ? v in rec.config.labels : rec.config.labels[v.slice(0, i)] === v.slice(i + 1);
+        })) return false;
+        break;
+      case "exited": {
+        const code = rec.state.status === "exited" ? rec.state.exitCode : undefined;
+        if (code === undefined || !vals.some((v) => Number(v) === code)) return false;
+        break;
+      }
+      case "ancestor": {
+        let ok = false;
+        for (const v of vals) {
+          const img = await images.get(v).catch(() => undefined);
+          if ((img && img.id === rec.imageId) || rec.config.image === v) ok = true;
+        }
+        if (!ok) return false;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+function safeRegex(v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch {
+    return new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * /containers/*: thin handlers that parse, call the container service and
+ * translate its records to Docker's JSON. Attach lives in attach.ts.
+ */
+import { InvalidArgumentError } from "../../errors/index.js";
+import type { ContainerService, WaitCondition } from "../../engine/containers/container-service.js";
+import { parseBind } from "../../engine/containers/mount-parse.js";
+import type { ContainerRecord, MountSpec } from "../../engine/containers/types.js";
+import type { ImageService } from "../../engine/images/image-service.js";
+import { readLog, followLog } from "../../store/logs/k8s-log.js";
+import { parseCreateBody } from "../container-wire.js";
+import { toInspect, toSummary } from "../container-view.js";
+import { readJsonObject, sendJson, sendNoContent } from "../http-io.js";
+import { encodeEntry } from "../log-frames.js";
+import type { Router } from "../router.js";
+import { compareVersions } from "../version.js";
+import { matchesFilters } from "./container-filters.js";
+
+function bindsOf(rec: ContainerRecord): MountSpec[] {
+  return (rec.hostConfig.binds ?? []).flatMap((b) => {
+    try {
+      return [parseBind(b)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function parseSince(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError(`invalid value for "${name}": ${JSON.stringify(v)}: must be a unix timestamp`);
+  return Number(v);
+}
+
+export function addContainerRoutes(r: Router, svc: ContainerService, images: ImageService): void {
+  r.add("POST", "/containers/create", async (ctx) => {
+    const name = ctx.query.str("name");
+    const body = await readJsonObject(ctx.req);
+    const input = parseCreateBody(body, name || undefined);
+    const platform = ctx.query.str("platform");
+    if (platform && !/^linux(\/(amd64|arm64|386|arm))?/.test(platform)) throw new InvalidArgumentError(`invalid platform: ${platform}`);
+    const { id, warnings } = await svc.create(input);
+    sendJson(ctx.res, 201, { Id: id, Warnings: warnings });
+  });
+
+  r.add("GET", "/containers/json", async (ctx) => {
+    const all = ctx.query.bool("all");
+    const limit = ctx.query.int("limit") ?? -1;
+    const size = ctx.query.bool("size");
+    const filters = ctx.query.filters();
+    const out = [];
+    for (const rec of svc.list()) {
+      if (!all && !filters["status"] && rec.state.status !== "running" && rec.state.status !== "paused") continue;
+      if (!(await matchesFilters(rec, filters, images))) continue;
+      out.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: size ? 0 : undefined, sizeRootFs: size ? 0 : undefined }));
+      if (limit > 0 && out.length >= limit) break;
+    }
+    sendJson(ctx.res, 200, out);
+  });
+
+  r.add("GET", "/containers/{id}/json", (ctx) => {
+    const rec = svc.get(ctx.params["id"]!);
+    sendJson(ctx.res, 200, toInspect(rec, { containerDir: svc.containerDir(rec.id), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id) }));
+  });
+
+  r.add("POST", "/containers/{id}/start", async (ctx) => {
+    await svc.start(ctx.params["id"]!);
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/stop", async (ctx) => {
+    const t = ctx.query.int("t") ?? ctx.query.int("timeout");
+    await svc.stop(ctx.params["id"]!, { timeoutSec: t, signal: ctx.query.str("signal") });
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/restart", async (ctx) => {
+    const t = ctx.query.int("t") ?? ctx.query.int("timeout");
+    await svc.restart(ctx.params["id"]!, { timeoutSec: t, signal: ctx.query.str("signal") });
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/kill", async (ctx) => {
+    await svc.kill(ctx.params["id"]!, ctx.query.str("signal") || "SIGKILL");
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/pause", async (ctx) => {
+    await svc.pause(ctx.params["id"]!);
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/unpause", async (ctx) => {
+    await svc.unpause(ctx.params["id"]!);
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/rename", async (ctx) => {
+    const name = ctx.query.str("name");
+    if (!name) throw new InvalidArgumentError("Neither old nor new names may be empty");
+    await svc.rename(ctx.params["id"]!, name);
+    sendNoContent(ctx.res);
+  });
+
+  r.add("DELETE", "/containers/{id}", async (ctx) => {
+    await svc.remove(ctx.params["id"]!, { force: ctx.query.bool("force"), volumes: ctx.query.bool("v") });
+    sendNoContent(ctx.res);
+  });
+
+  r.add("POST", "/containers/{id}/wait", async (ctx) => {
+    const cond = (ctx.query.str("condition") || "not-running") as WaitCondition;
+    if (!["not-running", "next-exit", "removed"].includes(cond)) throw new InvalidArgumentError(`invalid condition: "${cond}"`);
+    const rec = svc.get(ctx.params["id"]!);
+    // Headers go out at once so the CLI knows the wait is registered (transcript 02).
+    ctx.res.writeHead(200, { "Content-Type": "application/json" });
+    ctx.res.flushHeaders();
+    try {
+      const r = await svc.wait(rec.id, cond, ctx.signal);
+      ctx.res.end(JSON.stringify({ Error: r.error ? { Message: r.error } : null, StatusCode: r.statusCode }) + "\n");
+    } catch {
+      ctx.res.destroy();
+    }
+  });
+
+  r.add("GET", "/containers/{id}/logs", async (ctx) => {
+    const rec = svc.get(ctx.params["id"]!);
+    const stdout = ctx.query.bool("stdout");
+    const stderr = ctx.query.bool("stderr");
+    if (!stdout && !stderr) throw new InvalidArgumentError("Bad parameters: you must choose at least one stream");
+    const follow = ctx.query.bool("follow");
+    const timestamps = ctx.query.bool("timestamps");
+    const tailRaw = ctx.query.str("tail") ?? "all";
+    let tail: number | undefined;
+    if (tailRaw !== "all" && tailRaw !== "") {
+      if (!/^-?\d+$/.test(tailRaw)) throw new InvalidArgumentError(`invalid value for "tail": ${JSON.stringify(tailRaw)}`);
+      tail = Number(tailRaw) < 0 ? undefined : Number(tailRaw);
+    }
+    const since = parseSince(ctx.query.str("since"), "since");
+    const until = parseSince(ctx.query.str("until"), "until");
+    const tty = rec.config.tty;
+    const headers: Record<string, string> = {};
+    if (compareVersions(ctx.apiVersion, "1.42") >= 0) headers["Content-Type"] = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream";
+    ctx.res.writeHead(200, headers);
+    const opts = { stdout, stderr, since, until, tail };
+    const { entries, offset } = await readLog(svc.logPath(rec.id), opts);
+    for (const e of entries) ctx.res.write(encodeEntry(e, { tty, timestamps }));
+    const running = rec.state.status === "running" || rec.state.status === "paused";
+    if (follow && running) {
+      const gen0 = svc.exitGen(rec.id);
+      for await (const e of followLog(svc.logPath(rec.id), offset, {
+        stdout, stderr, since, until, signal: ctx.signal,
+        isDone: () => svc.exitGen(rec.id) !== gen0 || !svc.find(rec.id),
+        wake: (cb) => {
+          svc.events.on(`exit:${rec.id}`, cb);
+          return () => svc.events.off(`exit:${rec.id}`, cb);
+        },
+      })) {
+        if (!ctx.res.write(encodeEntry(e, { tty, timestamps }))) await new Promise((r) => ctx.res.once("drain", r));
+      }
+    }
+    ctx.res.end();
+  });
+}

@@ -1,0 +1,15 @@
+/** berth's Engine API client: what the CLI and the integration tests import. */
+export { EngineClient } from "./engine-client.js";
+export type {
+  AttachOptions,
+  EngineClientOptions,
+  ImportImageOptions,
+  ListContainersOptions,
+  LogsOptions,
+  PendingWait,
+} from "./engine-client.js";
+export { AttachStream } from "./attach-stream.js";
+export { DaemonError, DaemonUnreachableError, StreamError } from "./errors.js";
+export { DEFAULT_SOCKET, parseHost, resolveSocketPath, UnsupportedHostError } from "./host.js";
+export { readJsonLines, collectProgress } from "./json-lines.js";
+export { HttpTransport, buildQuery, compareVersions } from "./http-transport.js";

@@ -1,0 +1,130 @@
+/**
+ * berthd's configuration: defaults, then /etc/berth/daemon.json (keys named
+ * as in Docker's daemon.json where they overlap: "data-root", "exec-root",
+ * "hosts", "pidfile", "default-runtime", "cgroup-parent"), then flags.
+ */
+import { promises as fs } from "node:fs";
+import { InvalidArgumentError } from "../errors/index.js";
+
+export interface DaemonConfig {
+  socketPath: string;
+  dataRoot: string;
+  execRoot: string;
+  pidFile: string;
+  /** "" = pick the runtime that works on this host. */
+  runtime: string;
+  cgroupParent: string;
+  configFile: string;
+  debug: boolean;
+}
+
+export const DEFAULTS: DaemonConfig = {
+  socketPath: "/run/berth/berth.sock",
+  dataRoot: "/var/lib/berth",
+  execRoot: "/run/berth",
+  pidFile: "",
+  runtime: "",
+  cgroupParent: "berth",
+  configFile: "/etc/berth/daemon.json",
+  debug: false,
+};
+
+function hostToSocket(h: string): string {
+  if (h.startsWith("unix://")) return h.slice("unix://".length);
+  if (h.startsWith("/")) return h;
+  throw new InvalidArgumentError(`unsupported host ${h}: only unix:// sockets are supported`);
+}
+
+export async function readConfigFile(file: string, mustExist: boolean): Promise<Partial<DaemonConfig>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" && !mustExist) return {};
+    throw new InvalidArgumentError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new InvalidArgumentError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof j !== "object" || j === null || Array.isArray(j)) throw new InvalidArgumentError(`config file ${file} must hold a JSON object`);
+  const o = j as Record<string, unknown>;
+  const out: Partial<DaemonConfig> = {};
+  const s = (k: string) => {
+    const v = o[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string") throw new InvalidArgumentError(`config file ${file}: "${k}" must be a string`);
+    return v;
+  };
+  if (s("data-root")) out.dataRoot = s("data-root");
+  if (s("exec-root")) out.execRoot = s("exec-root");
+  if (s("pidfile")) out.pidFile = s("pidfile");
+  if (s("default-runtime")) out.runtime = s("default-runtime");
+  if (s("cgroup-parent")) out.cgroupParent = s("cgroup-parent");
+  const hosts = o["hosts"];
+  if (Array.isArray(hosts) && typeof hosts[0] === "string") out.socketPath = hostToSocket(hosts[0]);
+  if (o["debug"] === true) out.debug = true;
+  return out;
+}
+
+export function parseFlags(argv: string[]): { flags: Partial<DaemonConfig>; help: boolean } {
+  const flags: Partial<DaemonConfig> = {};
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [name, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const val = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new InvalidArgumentError(`flag needs an argument: ${name}`);
+      return v;
+    };
+    switch (name) {
+      case "-H":
+      case "--host":
+        flags.socketPath = hostToSocket(val());
+        break;
+      case "--data-root":
+        flags.dataRoot = val();
+        break;
+      case "--exec-root":
+        flags.execRoot = val();
+        break;
+      case "-p":
+      case "--pidfile":
+        flags.pidFile = val();
+        break;
+      case "--runtime":
+      case "--default-runtime":
+        flags.runtime = val();
+        break;
+      case "--cgroup-parent":
+        flags.cgroupParent = val();
+        break;
+      case "--config-file":
+        flags.configFile = val();
+        break;
+      case "-D":
+      case "--debug":
+        flags.debug = true;
+        break;
+      case "-h":
+      case "--help":
+        help = true;
+        break;
+      default:
+        throw new InvalidArgumentError(`unknown flag: ${a}`);
+    }
+  }
+  return { flags, help };
+}
+
+export async function loadConfig(argv: string[]): Promise<{ config: DaemonConfig; help: boolean }> {
+  const { flags, help } = parseFlags(argv);
+  const configFile = flags.configFile ?? DEFAULTS.configFile;
+  const fromFile = await readConfigFile(configFile, flags.configFile !== undefined);
+  const config = { ...DEFAULTS, ...fromFile, ...flags, configFile };
+  if (!config.pidFile) config.pidFile = `${config.execRoot}/berthd.pid`;
+  return { config, help };
+}

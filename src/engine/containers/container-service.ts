@@ -1,0 +1,439 @@
+/**
+ * The container service: create, start, stop, kill, wait, remove, rename,
+ * and learning about exits. It owns the records (ContainerStore), asks the
+ * image service for images, the layer store for root filesystems and the
+ * runtime driver for processes.
+ *
+ * Why an acknowledged operation survives kill -9 of berthd:
+ *  - create: the record is written (atomically) last; a crash before leaves
+ *    only an unreferenced snapshot dir, removed by reconcile.
+ *  - start: conmon keeps the container running without berthd; the record is
+ *    written "running" after `runtime start`; a crash in between is repaired by
+ *    reconcile, which asks the runtime for the truth.
+ *  - exit: conmon writes the exit file; the record is updated before the file
+ *    is removed, so an exit is never lost.
+ */
+import { EventEmitter } from "node:events";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { KeyedMutex } from "../../durable/keyed-mutex.js";
+import { AlreadyExistsError, ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from "../../errors/index.js";
+import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/runtime-driver.js";
+import type { LayerStore } from "../../store/snapshots/snapshotter.js";
+import type { ContainerStore } from "../../store/metadata/container-store.js";
+import type { ImageService } from "../images/image-service.js";
+import { newRecord, type CreateContainerInput } from "./create-container.js";
+import { ExitMonitor } from "./exit-monitor.js";
+import { generateName, newContainerId, parseContainerName } from "./naming.js";
+import { isRunning, toExited, toPaused, toRunning, toUnpaused } from "./state.js";
+import type { ContainerRecord } from "./types.js";
+import { startContainer } from "./start-container.js";
+
+export interface ContainerServiceDeps {
+  store: ContainerStore;
+  images: Pick<ImageService, "get">;
+  layers: LayerStore;
+  /** Runtimes by name; `defaultRuntime` names the one used when a container asks for none. */
+  runtimes: Map<string, RuntimeDriver>;
+  defaultRuntime: string;
+  resolveUser: (rootfs: string, user: string) => Promise<{ user: ContainerUser; home: string }>;
+  execRoot: string;
+  cgroupParent: string;
+  log?: (msg: string) => void;
+}
+
+export type WaitCondition = "not-running" | "next-exit" | "removed";
+
+export class ContainerService {
+  readonly events = new EventEmitter();
+  private readonly lock = new KeyedMutex();
+  private readonly exits: ExitMonitor;
+  /** Bumped on every handled exit; attach streams end when it changes. */
+  private readonly exitGeneration = new Map<string, number>();
+
+  constructor(private readonly d: ContainerServiceDeps) {
+    this.events.setMaxListeners(0);
+    this.exits = new ExitMonitor(this.exitDir(), (id) => void this.handleExit(id));
+  }
+
+  exitDir(): string {
+    return path.join(this.d.execRoot, "exits");
+  }
+
+  runtimeFor(rec: ContainerRecord): RuntimeDriver {
+    const r = this.d.runtimes.get(rec.runtime) ?? this.d.runtimes.get(this.d.defaultRuntime);
+    if (!r) throw new InvalidArgumentError(`unknown runtime: ${rec.runtime}`);
+    return r;
+  }
+
+  createOptions(rec: ContainerRecord): CreateOptions {
+    const dir = path.join(this.d.execRoot, "containers", rec.id);
+    return {
+      id: rec.id,
+      bundleDir: dir,
+      logPath: this.logPath(rec.id),
+      exitDir: this.exitDir(),
+      stateDir: path.join(dir, "conmon"),
+      tty: rec.config.tty,
+      openStdin: rec.config.openStdin,
+    };
+  }
+
+  logPath(id: string): string {
+    return path.join(this.d.store.dir(id), "ctr.log");
+  }
+
+  rootfsPath(id: string): string {
+    return path.join(this.d.store.dir(id), "rootfs");
+  }
+
+  containerDir(id: string): string {
+    return this.d.store.dir(id);
+  }
+
+  /** The overlay dirs as `docker inspect` shows them under GraphDriver.Data. */
+  graphData(id: string): Record<string, string> {
+    return { MergedDir: this.rootfsPath(id), UpperDir: this.d.layers.upperDir(id) };
+  }
+
+  // ---- lookup -------------------------------------------------------------
+
+  /** Resolves a full ID, a unique ID prefix or a name ("/x" or "x"). */
+  get(ref: string): ContainerRecord {
+    const rec = this.find(ref);
+    if (!rec) throw new NotFoundError(`No such container: ${ref}`);
+    return rec;
+  }
+
+  find(ref: string): ContainerRecord | undefined {
+    if (!ref) return undefined;
+    const exact = this.d.store.get(ref);
+    if (exact) return exact;
+    const byName = this.d.store.idForName(ref.startsWith("/") ? ref.slice(1) : ref);
+    if (byName) return this.d.store.get(byName);
+    if (/^[0-9a-f]+$/.test(ref)) {
+      const matches = this.d.store.all().filter((r) => r.id.startsWith(ref));
+      if (matches.length > 1) throw new InvalidArgumentError(`Multiple IDs found with provided prefix: ${ref}`);
+      return matches[0];
+    }
+    return undefined;
+  }
+
+  list(): ContainerRecord[] {
+    return this.d.store.all().sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
+  }
+
+  exitGen(id: string): number {
+    return this.exitGeneration.get(id) ?? 0;
+  }
+
+  async isImageInUse(imageId: string): Promise<{ inUse: boolean; running: boolean; containerId?: string }> {
+    const users = this.d.store.all().filter((r) => r.imageId === imageId);
+    const running = users.find((r) => isRunning(r.state));
+    return { inUse: users.length > 0, running: !!running, containerId: (running ?? users[0])?.id };
+  }
+
+  // ---- create / rename / remove ------------------------------------------
+
+  async create(input: CreateContainerInput): Promise<{ id: string; warnings: string[] }> {
+    const image = await this.d.images.get(input.config.image);
+    const id = newContainerId();
+    const name = input.name ? parseContainerName(input.name) : generateName((n) => !!this.d.store.idForName(n));
+    if (!this.d.store.claimName(name, id)) {
+      const holder = this.d.store.idForName(name);
+      throw new AlreadyExistsError(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    try {
+      const runtime = input.hostConfig.runtime || this.d.defaultRuntime;
+      if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
+      const rec = newRecord(id, name, image, input, runtime);
+      await this.d.layers.prepare(id, image.topChainId);
+      await this.d.store.save(rec);
+      this.events.emit("event", { type: "container", action: "create", id });
+      return { id, warnings: [] };
+    } catch (e) {
+      this.d.store.releaseName(name, id);
+      await this.d.layers.remove(id).catch(() => {});
+      throw e;
+    }
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.get(ref);
+    const name = parseContainerName(newName);
+    await this.lock.run(rec.id, async () => {
+      if (name === rec.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
+      if (!this.d.store.claimName(name, rec.id)) {
+        throw new AlreadyExistsError(`Error when allocating new name: Conflict. The container name "/${name}" is already in use by container "${this.d.store.idForName(name)}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+      const old = rec.name;
+      await this.d.store.save({ ...rec, name });
+      this.d.store.releaseName(old, rec.id);
+    });
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.get(ref);
+    if (isRunning(rec.state)) {
+      if (!opts.force) {
+        throw new ConflictError(`cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
+      }
+      await this.kill(rec.id, "SIGKILL").catch(() => {});
+      await this.waitFor(rec.id, "not-running", AbortSignal.timeout(15000)).catch(() => {});
+    }
+    await this.lock.run(rec.id, () => this.destroy(rec.id));
+  }
+
+  /** Removes everything a container owns; the record goes first so a crash never lists half a container. */
+  private async destroy(id: string): Promise<void> {
+    const rec = this.d.store.get(id);
+    if (!rec) return;
+    if (isRunning(rec.state)) throw new ConflictError(`cannot remove container "/${rec.name}": container is running`);
+    const runtime = this.runtimeFor(rec);
+    await runtime.delete(id).catch(() => {});
+    await this.d.layers.unmount(this.rootfsPath(id));
+    await this.d.store.delete(id);
+    await this.d.layers.remove(id);
+    await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
+    await fs.rm(path.join(this.exitDir(), id), { force: true });
+    this.exitGeneration.delete(id);
+    this.events.emit(`removed:${id}`);
+    this.events.emit("event", { type: "container", action: "destroy", id });
+  }
+
+  // ---- start / stop / kill -------------------------------------------------
+
+  async start(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    await this.lock.run(rec.id, async () => {
+      const cur = this.get(rec.id);
+      if (cur.state.status === "paused") throw new ConflictError(`cannot start a paused container, try unpause instead`);
+      if (isRunning(cur.state)) throw new NotModifiedError(`container ${cur.id} is already running`);
+      const runtime = this.runtimeFor(cur);
+      const opts = this.createOptions(cur);
+      await fs.rm(path.join(this.exitDir(), cur.id), { force: true });
+      try {
+        const { pid } = await startContainer({
+          rec: cur,
+          runtime,
+          layers: this.d.layers,
+          opts,
+          rootfs: this.rootfsPath(cur.id),
+          containerDir: this.d.store.dir(cur.id),
+          resolveUser: this.d.resolveUser,
+          cgroupParent: this.d.cgroupParent,
+          beforeStart: async () => {
+            this.events.emit(`created:${cur.id}`, opts);
+          },
+        });
+        await this.d.store.save({ ...cur, state: toRunning(cur, pid, new Date().toISOString()), stoppedByUser: false });
+        this.events.emit(`start:${cur.id}`);
+        this.events.emit("event", { type: "container", action: "start", id: cur.id });
+      } catch (e) {
+        await runtime.delete(cur.id).catch(() => {});
+        await this.d.layers.unmount(this.rootfsPath(cur.id)).catch(() => {});
+        const exitCode = startFailureExitCode(e);
+        const msg = e instanceof Error ? e.message : String(e);
+        await this.d.store.save({ ...cur, state: toExited(cur, { exitCode, finishedAt: new Date().toISOString(), oomKilled: false, error: msg }) });
+        this.bumpExit(cur.id);
+        throw e;
+      }
+    });
+    // An exit that raced the record write above is picked up now.
+    void this.handleExit(rec.id);
+  }
+
+  async kill(ref: string, signal: string | number = "SIGKILL"): Promise<void> {
+    const rec = this.get(ref);
+    if (!isRunning(rec.state)) throw new ConflictError(`Cannot kill container: ${ref}: Container ${rec.id} is not running`);
+    validateSignal(signal);
+    await this.runtimeFor(rec).kill(rec.id, signal);
+  }
+
+  async stop(ref: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<void> {
+    const rec = this.get(ref);
+    if (!isRunning(rec.state)) throw new NotModifiedError(`container ${rec.id} is not running`);
+    await this.d.store.save({ ...rec, stoppedByUser: true });
+    const runtime = this.runtimeFor(rec);
+    const signal = opts.signal || rec.config.stopSignal || "SIGTERM";
+    const timeout = opts.timeoutSec ?? rec.config.stopTimeout ?? 10;
+    if (rec.state.status === "paused") await runtime.resume(rec.id).catch(() => {});
+    if (timeout !== 0) {
+      await runtime.kill(rec.id, signal).catch(() => {});
+      const ok = await this.waitFor(rec.id, "not-running", timeout < 0 ? undefined : AbortSignal.timeout(timeout * 1000)).then(
+        () => true,
+        () => false,
+      );
+      if (ok) return;
+    }
+    await runtime.kill(rec.id, "SIGKILL").catch(() => {});
+    await this.waitFor(rec.id, "not-running", AbortSignal.timeout(30000));
+  }
+
+  async restart(ref: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<void> {
+    const rec = this.get(ref);
+    if (isRunning(rec.state)) await this.stop(rec.id, opts).catch((e) => {
+      if (!(e instanceof NotModifiedError)) throw e;
+    });
+    await this.start(rec.id);
+  }
+
+  async pause(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    await this.lock.run(rec.id, async () => {
+      const cur = this.get(rec.id);
+      const next = toPaused(cur);
+      await this.runtimeFor(cur).pause(cur.id);
+      await this.d.store.save({ ...cur, state: next });
+    });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    await this.lock.run(rec.id, async () => {
+      const cur = this.get(rec.id);
+      const next = toUnpaused(cur);
+      await this.runtimeFor(cur).resume(cur.id);
+      await this.d.store.save({ ...cur, state: next });
+    });
+  }
+
+  // ---- exits and waiting -----------------------------------------------
+
+  private bumpExit(id: string): void {
+    this.exitGeneration.set(id, this.exitGen(id) + 1);
+    this.events.emit(`exit:${id}`);
+  }
+
+  /** Records an exit that conmon reported; idempotent. */
+  async handleExit(id: string): Promise<void> {
+    const rec0 = this.d.store.get(id);
+    if (!rec0) {
+      await fs.rm(path.join(this.exitDir(), id), { force: true }).catch(() => {});
+      return;
+    }
+    let autoRemove = false;
+    await this.lock.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (!rec || !isRunning(rec.state)) return;
+      const runtime = this.runtimeFor(rec);
+      const exit = await runtime.readExit(this.createOptions(rec));
+      if (!exit) return;
+      await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
+      await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
+      await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) });
+      await fs.rm(path.join(this.exitDir(), id), { force: true });
+      this.bumpExit(id);
+      this.events.emit("event", { type: "container", action: "die", id, exitCode: exit.exitCode });
+      autoRemove = rec.hostConfig.autoRemove;
+    });
+    if (autoRemove) await this.lock.run(id, () => this.destroy(id)).catch((e) => this.d.log?.(`auto-remove ${id}: ${e}`));
+  }
+
+  /** Resolves when the condition holds; rejects when `signal` aborts first. */
+  waitFor(id: string, condition: WaitCondition, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const rec = this.d.store.get(id);
+      if (condition === "removed" && !rec) return resolve();
+      if (condition === "not-running" && (!rec || !isRunning(rec.state))) return resolve();
+      const ev = condition === "removed" ? `removed:${id}` : `exit:${id}`;
+      const done = () => {
+        cleanup();
+        resolve();
+      };
+      const onGone = () => {
+        cleanup();
+        resolve();
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal?.reason ?? new Error("aborted"));
+      };
+      const cleanup = () => {
+        this.events.off(ev, done);
+        this.events.off(`removed:${id}`, onGone);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      this.events.on(ev, done);
+      if (condition !== "removed") this.events.on(`removed:${id}`, onGone);
+      signal?.addEventListener("abort", onAbort);
+    });
+  }
+
+  /** Docker's POST /wait: the exit code once the condition holds. */
+  async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ statusCode: number; error?: string }> {
+    const rec = this.get(ref);
+    if (condition === "removed" || condition === "next-exit") {
+      // the wait must see the exit that follows, even if the container is not running yet
+    }
+    let last = rec;
+    const track = () => {
+      const r = this.d.store.get(rec.id);
+      if (r) last = r;
+    };
+    this.events.on(`exit:${rec.id}`, track);
+    try {
+      if (condition === "next-exit") await this.waitFor(rec.id, "next-exit" as WaitCondition, signal);
+      else await this.waitFor(rec.id, condition, signal);
+      track();
+    } finally {
+      this.events.off(`exit:${rec.id}`, track);
+    }
+    const st = last.state;
+    if (st.status === "exited" || st.status === "dead") return { statusCode: st.exitCode, error: st.error || undefined };
+    return { statusCode: 0 };
+  }
+
+  // ---- startup -----------------------------------------------------------
+
+  /** Brings records in line with what the runtime and conmon report, then watches for exits. */
+  async reconcile(): Promise<void> {
+    await this.exits.start();
+    for (const rec of this.d.store.all()) {
+      if (!isRunning(rec.state)) continue;
+      const runtime = this.runtimeFor(rec);
+      const exit = await runtime.readExit(this.createOptions(rec)).catch(() => undefined);
+      if (exit) {
+        await this.handleExit(rec.id);
+        continue;
+      }
+      const st = await runtime.state(rec.id).catch(() => undefined);
+      if (!st || st.status === "stopped") {
+        await this.lock.run(rec.id, async () => {
+          await runtime.delete(rec.id).catch(() => {});
+          await this.d.layers.unmount(this.rootfsPath(rec.id)).catch(() => {});
+          await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: 255, finishedAt: new Date().toISOString(), oomKilled: false, error: "container process vanished while berthd was down" }) });
+          this.bumpExit(rec.id);
+        });
+      }
+    }
+    // snapshots without a record: left over from a create interrupted by a crash
+    for (const key of await this.d.layers.listActive()) {
+      if (!this.d.store.get(key)) await this.d.layers.remove(key).catch(() => {});
+    }
+  }
+
+  close(): void {
+    this.exits.stop();
+  }
+}
+
+const SIGNALS = new Set(["HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"]);
+
+export function validateSignal(signal: string | number): void {
+  if (typeof signal === "number" || /^\d+$/.test(signal)) {
+    const n = Number(signal);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
+    return;
+  }
+  const s = signal.toUpperCase().replace(/^SIG/, "");
+  if (!SIGNALS.has(s) && !/^RTM(IN|AX)([+-]\d+)?$/.test(s)) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
+}
+
+/** Docker records 127 for "not found", 126 for "not executable" when a start fails, 128 otherwise. */
+export function startFailureExitCode(e: unknown): number {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/executable file not found|no such file or directory/i.test(msg)) return 127;
+  if (/permission denied|is a directory/i.test(msg)) return 126;
+  return 128;
+}

@@ -1,0 +1,90 @@
+/**
+ * /etc/hostname, /etc/hosts and /etc/resolv.conf for a container, written in
+ * the container's directory and bind-mounted in (as Docker does). These are
+ * the documented exception to atomic rename: a bind-mounted file keeps
+ * showing the old inode after a rename, so later updates rewrite in place.
+ */
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface EtcFiles {
+  hostnamePath: string;
+  hostsPath: string;
+  resolvConfPath: string;
+}
+
+export function etcFilePaths(containerDir: string): EtcFiles {
+  return {
+    hostnamePath: path.join(containerDir, "hostname"),
+    hostsPath: path.join(containerDir, "hosts"),
+    resolvConfPath: path.join(containerDir, "resolv.conf"),
+  };
+}
+
+const DEFAULT_DNS = ["8.8.8.8", "8.8.4.4"];
+
+/**
+ * The host's resolv.conf without loopback resolvers (127.0.0.0/8, ::1): a
+ * container in its own network namespace cannot reach the host's loopback, so
+ * Docker drops them and falls back to public resolvers when none remain.
+ */
+export function containerResolvConf(hostResolvConf: string, dnsOverride: string[] = []): string {
+  const lines = hostResolvConf.split("\n");
+  const kept: string[] = [];
+  let servers = 0;
+  for (const line of lines) {
+    const m = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (m) {
+      const addr = m[1]!;
+      if (dnsOverride.length || addr.startsWith("127.") || addr === "::1") continue;
+      servers++;
+    }
+    if (line.trim() !== "") kept.push(line);
+  }
+  for (const d of dnsOverride) {
+    kept.push(`nameserver ${d}`);
+    servers++;
+  }
+  if (servers === 0) for (const d of DEFAULT_DNS) kept.push(`nameserver ${d}`);
+  return kept.join("\n") + "\n";
+}
+
+export function containerHosts(hostname: string, extraHosts: string[] = []): string {
+  const lines = [
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    "fe00::0\tip6-localnet",
+    "ff00::0\tip6-mcastprefix",
+    "ff02::1\tip6-allnodes",
+    "ff02::2\tip6-allrouters",
+  ];
+  for (const eh of extraHosts) {
+    const i = eh.indexOf(":");
+    if (i > 0) lines.push(`${eh.slice(i + 1)}\t${eh.slice(0, i)}`);
+  }
+  if (hostname) lines.push(`127.0.1.1\t${hostname}`);
+  return lines.join("\n") + "\n";
+}
+
+async function readOr(file: string, fallback: string): Promise<string> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch {
+    return fallback;
+  }
+}
+
+/** Writes the three files for a start; host networking uses the host's own files. */
+export async function writeEtcFiles(
+  containerDir: string,
+  opts: { hostname: string; hostNetwork: boolean; extraHosts: string[]; dns: string[] },
+): Promise<EtcFiles> {
+  const p = etcFilePaths(containerDir);
+  const hostResolv = await readOr("/etc/resolv.conf", "");
+  const hosts = opts.hostNetwork ? await readOr("/etc/hosts", containerHosts(os.hostname())) : containerHosts(opts.hostname, opts.extraHosts);
+  await fs.writeFile(p.hostnamePath, opts.hostname + "\n");
+  await fs.writeFile(p.hostsPath, hosts);
+  await fs.writeFile(p.resolvConfPath, opts.hostNetwork && !opts.dns.length ? hostResolv : containerResolvConf(hostResolv, opts.dns));
+  return p;
+}

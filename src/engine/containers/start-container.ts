@@ -1,0 +1,76 @@
+/**
+ * The steps of one container start, in order:
+ *   mount the root filesystem (overlay of the image's layers + the container's upper dir)
+ *   → write /etc/hostname, /etc/hosts, /etc/resolv.conf
+ *   → resolve the user inside the rootfs, create the working dir (inside the rootfs, never through a symlink to the host)
+ *   → check and prepare mount sources
+ *   → write the OCI bundle → conmon + `runtime create` → hook (stdin attach) → `runtime start`.
+ * Failures are thrown; the caller cleans up and records the exit.
+ */
+import { promises as fs } from "node:fs";
+import { InvalidArgumentError } from "../../errors/index.js";
+import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/runtime-driver.js";
+import type { LayerStore } from "../../store/snapshots/snapshotter.js";
+import { mkdirInRoot } from "../../sys/secure-join.js";
+import { writeEtcFiles } from "./etc-files.js";
+import { parseBind } from "./mount-parse.js";
+import { buildSpecInput } from "./spec-input.js";
+import type { ContainerRecord, MountSpec } from "./types.js";
+
+export interface StartArgs {
+  rec: ContainerRecord;
+  runtime: RuntimeDriver;
+  layers: LayerStore;
+  opts: CreateOptions;
+  rootfs: string;
+  containerDir: string;
+  resolveUser: (rootfs: string, user: string) => Promise<{ user: ContainerUser; home: string }>;
+  cgroupParent: string;
+  beforeStart: () => Promise<void>;
+}
+
+export async function userMounts(rec: ContainerRecord): Promise<MountSpec[]> {
+  const mounts: MountSpec[] = [...(rec.hostConfig.binds ?? []).map(parseBind), ...rec.hostConfig.mounts];
+  const seen = new Set<string>();
+  for (const m of mounts) {
+    if (seen.has(m.destination)) throw new InvalidArgumentError(`Duplicate mount point: ${m.destination}`);
+    seen.add(m.destination);
+    if (m.type !== "bind") continue;
+    try {
+      await fs.stat(m.source);
+    } catch {
+      // -v creates a missing host directory (Docker's legacy behaviour); --mount refuses.
+      if (m.fromBinds) await fs.mkdir(m.source, { recursive: true });
+      else throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
+    }
+  }
+  return mounts;
+}
+
+export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
+  const { rec, runtime, opts } = a;
+  const mounts = await userMounts(rec);
+  await a.layers.mount(rec.id, a.rootfs);
+  const hostNetwork = rec.hostConfig.networkMode === "host";
+  const etc = await writeEtcFiles(a.containerDir, {
+    hostname: rec.config.hostname || rec.id.slice(0, 12),
+    hostNetwork,
+    extraHosts: rec.hostConfig.extraHosts ?? [],
+    dns: rec.hostConfig.dns ?? [],
+  });
+  const { user, home } = await a.resolveUser(a.rootfs, rec.config.user);
+  if (rec.config.workingDir) {
+    const dir = await mkdirInRoot(a.rootfs, rec.config.workingDir);
+    if (user.uid !== 0) await fs.chown(dir, user.uid, user.gid).catch(() => {});
+  }
+  // mount points for the /etc files and user mounts must exist in the rootfs (runc creates them too,
+  // but creating them here keeps symlinks inside the container from pointing the mount at the host)
+  const input = buildSpecInput({ rec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent });
+  await fs.mkdir(opts.bundleDir, { recursive: true });
+  await fs.mkdir(opts.stateDir, { recursive: true });
+  await runtime.writeBundle(opts.bundleDir, input);
+  const { pid } = await runtime.create(opts);
+  await a.beforeStart();
+  await runtime.start(rec.id);
+  return { pid };
+}

@@ -1,0 +1,104 @@
+/**
+ * Containers as the engine models them (camelCase; api/ translates to and from
+ * Docker's wire shapes).
+ *
+ * A container's life: created → running ⇄ paused → exited → (started again → running)
+ * or removed. "dead" marks a container whose cleanup failed. The state is a
+ * discriminated union so that a running state always has a pid and an exited
+ * one always has an exit code; transitions live in state.ts.
+ */
+
+export interface MountSpec {
+  type: "bind" | "tmpfs";
+  /** Host path for bind; empty for tmpfs. */
+  source: string;
+  destination: string;
+  readOnly: boolean;
+  /** Propagation for binds ("rprivate" default), size/mode options for tmpfs. */
+  propagation?: string;
+  tmpfsSizeBytes?: number;
+  tmpfsMode?: number;
+  /** true when it came from the legacy `Binds` list ("src:dst[:opts]"). */
+  fromBinds?: boolean;
+}
+
+export interface ContainerConfig {
+  hostname: string;
+  domainname: string;
+  user: string;
+  attachStdin: boolean;
+  attachStdout: boolean;
+  attachStderr: boolean;
+  tty: boolean;
+  openStdin: boolean;
+  stdinOnce: boolean;
+  env: string[];
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  /** The image reference as the user gave it. */
+  image: string;
+  workingDir: string;
+  labels: Record<string, string>;
+  stopSignal?: string;
+  /** Seconds. */
+  stopTimeout?: number;
+  exposedPorts: Record<string, object>;
+  volumes: Record<string, object> | null;
+}
+
+export interface HostConfigSpec {
+  binds: string[] | null;
+  mounts: MountSpec[];
+  autoRemove: boolean;
+  readonlyRootfs: boolean;
+  memory: number;
+  memorySwap: number;
+  nanoCpus: number;
+  cpuShares: number;
+  cpuQuota: number;
+  cpuPeriod: number;
+  pidsLimit: number;
+  capAdd: string[] | null;
+  capDrop: string[] | null;
+  privileged: boolean;
+  /** "none" | "host" | "default" | "bridge" (bridge falls back to none until networks land). */
+  networkMode: string;
+  init: boolean | null;
+  ulimits: Array<{ name: string; soft: number; hard: number }>;
+  securityOpt: string[] | null;
+  restartPolicy: { name: "" | "no" | "always" | "unless-stopped" | "on-failure"; maximumRetryCount: number };
+  oomScoreAdj: number;
+  shmSize: number;
+  runtime: string;
+  extraHosts: string[] | null;
+  dns: string[];
+  logConfig: { type: string; config: Record<string, string> };
+}
+
+export type ContainerState =
+  | { status: "created" }
+  | { status: "running"; pid: number; startedAt: string }
+  | { status: "paused"; pid: number; startedAt: string }
+  | { status: "exited"; exitCode: number; startedAt: string; finishedAt: string; oomKilled: boolean; error: string }
+  | { status: "dead"; exitCode: number; startedAt: string; finishedAt: string; error: string };
+
+export type ContainerStatus = ContainerState["status"];
+
+/** The durable record of one container (store/metadata/container-store). */
+export interface ContainerRecord {
+  id: string;
+  /** Without the leading "/". */
+  name: string;
+  created: string;
+  imageId: string;
+  path: string;
+  args: string[];
+  config: ContainerConfig;
+  hostConfig: HostConfigSpec;
+  state: ContainerState;
+  restartCount: number;
+  /** Set when the user stopped it (restart policies and unless-stopped read this). */
+  stoppedByUser: boolean;
+  /** The last start's runtime name (runc/crun). */
+  runtime: string;
+}

@@ -1,0 +1,131 @@
+/**
+ * The OCI runtime driver: how the engine turns a container description into a
+ * supervised process, and back.
+ *
+ * Lifecycle (one container id):
+ *   writeBundle(spec) → create() [conmon runs `<runtime> create`, reports pid]
+ *   → start() [`<runtime> start`] → … process exits: conmon writes the exit
+ *   code into exitDir/<id> → readExit() → delete() [`<runtime> delete`, cgroup gone].
+ *
+ * conmon, not berthd, is the container's parent: it holds the stdio, writes
+ * the log (k8s-file format), records the exit code, and survives berthd.
+ * Argv builders (runcArgs, conmonArgs) are pure functions, tested alone.
+ */
+
+export interface ContainerUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+}
+
+export interface MountRequest {
+  destination: string;
+  type: string; // "bind" | "tmpfs" | "proc" | ...
+  source: string;
+  options: string[];
+}
+
+export interface ResourceLimits {
+  /** bytes; 0 = unlimited */
+  memory?: number;
+  /** bytes of memory+swap; -1 = unlimited swap; 0/undefined = Docker's default (2 × memory when memory is set) */
+  memorySwap?: number;
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  /** 0 or negative = unlimited */
+  pidsLimit?: number;
+}
+
+export interface Ulimit {
+  name: string; // "nofile", "nproc", ... (Docker names, without RLIMIT_)
+  soft: number;
+  hard: number;
+}
+
+/** Everything the engine knows about a container that the OCI spec needs. */
+export interface SpecInput {
+  id: string;
+  /** Absolute path of the mounted root filesystem. */
+  rootfs: string;
+  readonlyRootfs: boolean;
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: ContainerUser;
+  tty: boolean;
+  openStdin: boolean;
+  hostname: string;
+  /** Extra mounts in order (binds, tmpfs, /etc/hosts, /etc/hostname, /etc/resolv.conf). */
+  mounts: MountRequest[];
+  /** "none" = own netns with loopback only; "host" = the host's netns; otherwise a netns path. */
+  network: { mode: "none" } | { mode: "host" } | { mode: "path"; path: string };
+  resources: ResourceLimits;
+  capAdd: string[];
+  capDrop: string[];
+  privileged: boolean;
+  noNewPrivileges: boolean;
+  ulimits: Ulimit[];
+  /** Run a minimal init (tini) as PID 1. */
+  init: boolean;
+  /** cgroup path relative to the hierarchy root, e.g. "/berth/<id>". */
+  cgroupsPath: string;
+  /** Seconds; container's oom_score_adj. */
+  oomScoreAdj?: number;
+  sysctls?: Record<string, string>;
+}
+
+export interface CreateOptions {
+  id: string;
+  /** Directory holding config.json (written by writeBundle). */
+  bundleDir: string;
+  /** k8s-file log written by conmon. */
+  logPath: string;
+  /** conmon writes the exit code into exitDir/<id>. */
+  exitDir: string;
+  /** Per-container directory for conmon's pid file, attach socket link, oom marker. */
+  stateDir: string;
+  tty: boolean;
+  openStdin: boolean;
+}
+
+export type RuntimeStatus = "created" | "running" | "paused" | "stopped";
+
+export interface RuntimeState {
+  status: RuntimeStatus;
+  pid: number;
+}
+
+export interface ExitInfo {
+  exitCode: number;
+  /** When conmon recorded the exit (file mtime). */
+  finishedAt: Date;
+  oomKilled: boolean;
+}
+
+export interface RuntimeDriver {
+  /** "runc" or "crun". */
+  readonly name: string;
+  /** Writes <bundleDir>/config.json for this input; returns the spec object written. */
+  writeBundle(bundleDir: string, input: SpecInput): Promise<unknown>;
+  /** Starts conmon, which runs `<runtime> create`; resolves with the container's pid once it exists. */
+  create(opts: CreateOptions): Promise<{ pid: number; conmonPid: number }>;
+  /** `<runtime> start`: the user process begins. */
+  start(id: string): Promise<void>;
+  /** Sends a signal (name like "SIGTERM"/"TERM" or number) to the container's init. NotFound-safe. */
+  kill(id: string, signal: string | number, all?: boolean): Promise<void>;
+  /** The runtime's view, or undefined when it does not know the id. */
+  state(id: string): Promise<RuntimeState | undefined>;
+  /** Exit record written by conmon, or undefined while the container has not exited. */
+  readExit(opts: CreateOptions): Promise<ExitInfo | undefined>;
+  /** `<runtime> delete --force`; removes the runtime state and cgroup. No error when already gone. */
+  delete(id: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /**
+   * Connects to conmon's attach socket for stdin. Returns a writable whose end()
+   * closes the container's stdin. Only for containers created with openStdin.
+   */
+  openStdin(opts: CreateOptions): Promise<NodeJS.WritableStream & { destroy(): void }>;
+}

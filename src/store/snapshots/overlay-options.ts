@@ -1,0 +1,25 @@
+/**
+ * Overlay mount option strings, as pure functions.
+ *
+ * The kernel copies mount options into a single page (4096 bytes), and long
+ * chains of absolute lowerdirs overflow it. Like Docker's overlay2, `mount`
+ * runs with its cwd at layers/ and names each lower as "<hex>/diff", which
+ * overlayfs resolves against the mounting process's cwd. Lowerdirs are listed
+ * topmost first (overlayfs(5)); an empty chain uses the empty dir, since
+ * overlay requires at least one lower.
+ */
+export interface OverlayDirs {
+  /** Layer dirs, topmost first (relative to the mount's cwd, or absolute). */
+  lowers: string[];
+  upper: string;
+  work: string;
+}
+
+export function overlayOptions(d: OverlayDirs): string[] {
+  return [`lowerdir=${d.lowers.join(":")}`, `upperdir=${d.upper}`, `workdir=${d.work}`];
+}
+
+/** argv of mount(8) for `overlay` at target. */
+export function overlayMountArgv(d: OverlayDirs, target: string): string[] {
+  return ["mount", "-t", "overlay", "overlay", "-o", overlayOptions(d).join(","), target];
+}
