@@ -18,6 +18,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
 import { AlreadyExistsError, ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from "../../errors/index.js";
+import { RuntimeCreateError } from "../../runtime/create-error.js";
 import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/runtime-driver.js";
 import type { LayerStore } from "../../store/snapshots/snapshotter.js";
 import type { ContainerStore } from "../../store/metadata/container-store.js";
@@ -432,8 +433,6 @@ export function validateSignal(signal: string | number): void {
 
 /** Docker records 127 for "not found", 126 for "not executable" when a start fails, 128 otherwise. */
 export function startFailureExitCode(e: unknown): number {
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/executable file not found|no such file or directory/i.test(msg)) return 127;
-  if (/permission denied|is a directory/i.test(msg)) return 126;
+  if (e instanceof RuntimeCreateError) return e.containerExitCode;
   return 128;
 }

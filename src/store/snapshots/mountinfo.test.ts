@@ -1,0 +1,18 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseMountPoints } from "./mountinfo.js";
+import { overlayMountArgv } from "./overlay-options.js";
+
+test("parseMountPoints unescapes octal sequences", () => {
+  const info = [
+    "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+    "95 22 0:52 / /tmp/with\\040space rw - overlay overlay rw,lowerdir=a",
+  ].join("\n");
+  assert.deepEqual(parseMountPoints(info), ["/", "/tmp/with space"]);
+});
+
+test("overlayMountArgv lists lowers topmost first in one -o", () => {
+  assert.deepEqual(overlayMountArgv({ lowers: ["b/diff", "a/diff"], upper: "../s/k/upper", work: "../s/k/work" }, "/mnt"), [
+    "mount", "-t", "overlay", "overlay", "-o", "lowerdir=b/diff:a/diff,upperdir=../s/k/upper,workdir=../s/k/work", "/mnt",
+  ]);
+});
