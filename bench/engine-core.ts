@@ -81,7 +81,8 @@ interface Engine {
 
 async function startBerth(root: string): Promise<Engine> {
   const socket = path.join(root, "berth.sock");
-  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "none.json")], { stdio: "ignore" });
+  await fs.writeFile(path.join(root, "daemon.json"), "{}\n");
+  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json")], { stdio: "ignore" });
   await waitUp(socket);
   return { name: "berth", socket, proc, env: { DOCKER_HOST: `unix://${socket}`, BERTH_HOST: `unix://${socket}` } };
 }

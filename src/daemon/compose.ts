@@ -46,8 +46,9 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
 
   const content = new LocalContentStore(path.join(dataRoot, "content"));
   const layers = new OverlayLayerStore(path.join(dataRoot, "layers"));
-  await layers.init?.();
-  const metadata = new ImageMetadataStore(path.join(dataRoot, "image"));
+  await content.init();
+  await layers.init();
+  const metadata = await ImageMetadataStore.open(path.join(dataRoot, "image"));
   const store = new ContainerStore(path.join(dataRoot, "containers"));
   await store.load((id, err) => log(`skipping unreadable container record ${id}: ${err}`));
 
@@ -60,7 +61,6 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     metadata,
     isImageInUse: (id: string) => containersRef!.isImageInUse(id),
   });
-  await images.init?.();
   const containers = new ContainerService({
     store,
     images,

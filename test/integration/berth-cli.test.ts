@@ -57,7 +57,7 @@ describe("berth CLI", { skip: !isRoot && "needs root" }, () => {
     assert.equal(logs, "ready\n");
     const ps = await d.berth(["ps"]);
     assert.match(ps.stdout.split("\n")[0]!, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
-    assert.match(ps.stdout, new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+"sh -c 'echo ready.*Up .*bg`));
+    assert.match(ps.stdout, new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+"sh -c '?echo ready.*Up .*bg`));
     assert.equal((await d.berth(["inspect", "-f", "{{.State.Running}}", "bg"])).stdout.trim(), "true");
     assert.equal((await d.berth(["stop", "-t", "1", "bg"])).code, 0);
     assert.match((await d.berth(["ps", "-a", "--format", "{{.Names}} {{.Status}}"])).stdout, /^bg Exited \(137\)/);

@@ -68,6 +68,8 @@ export class TestDaemon {
   }
 
   async start(extraArgs: string[] = []): Promise<void> {
+    await fs.mkdir(this.root, { recursive: true });
+    if (!existsSync(path.join(this.root, "daemon.json"))) await fs.writeFile(path.join(this.root, "daemon.json"), "{}\n");
     this.proc = spawn(process.execPath, [BERTHD, "-H", `unix://${this.socket}`, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--cgroup-parent", this.cgroupParent, "--config-file", path.join(this.root, "daemon.json"), ...extraArgs], {
       stdio: ["ignore", "ignore", "pipe"],
     });

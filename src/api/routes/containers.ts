@@ -116,7 +116,10 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
     ctx.res.flushHeaders();
     try {
       const r = await svc.wait(rec.id, cond, ctx.signal);
-      ctx.res.end(JSON.stringify({ Error: r.error ? { Message: r.error } : null, StatusCode: r.statusCode }) + "\n");
+      // A failed start already reached the client as the start call's error; with --rm (condition
+      // "removed") the CLI would print it a second time as "Error waiting for container".
+      const error = r.error && cond !== "removed" ? { Message: r.error } : null;
+      ctx.res.end(JSON.stringify({ Error: error, StatusCode: r.statusCode }) + "\n");
     } catch {
       ctx.res.destroy();
     }

@@ -99,7 +99,8 @@ export function addImageRoutes(r: Router, images: ImageService): void {
       throw e;
     }
     const s = startJsonStream(ctx.res);
-    for (const l of lines) s.line(quiet ? { stream: l.stream } : { stream: l.stream });
+    for (const l of lines) s.line({ stream: l.stream.endsWith("\n") ? l.stream : l.stream + "\n" });
+    void quiet; // the docker CLI prints the same lines either way
     s.end();
   });
 

@@ -237,6 +237,11 @@ export class ContainerService {
         const msg = e instanceof Error ? e.message : String(e);
         await this.d.store.save({ ...cur, state: toExited(cur, { exitCode, finishedAt: new Date().toISOString(), oomKilled: false, error: msg }) });
         this.bumpExit(cur.id);
+        // Docker removes an --rm container whose start failed, so `run --rm` does not wait forever for "removed".
+        if (cur.hostConfig.autoRemove) await this.destroy(cur.id).catch((err) => this.d.log?.(`auto-remove ${cur.id}: ${err}`));
+        // A command that cannot be run is the caller's mistake (Docker answers 400); the message keeps runc's words,
+        // which the docker CLI reads to choose exit code 126 or 127.
+        if (e instanceof RuntimeCreateError && (exitCode === 126 || exitCode === 127)) throw new InvalidArgumentError(msg, { cause: e });
         throw e;
       }
     });
@@ -433,6 +438,6 @@ export function validateSignal(signal: string | number): void {
 
 /** Docker records 127 for "not found", 126 for "not executable" when a start fails, 128 otherwise. */
 export function startFailureExitCode(e: unknown): number {
-  if (e instanceof RuntimeCreateError) return e.containerExitCode;
+  if (e instanceof RuntimeCreateError && e.containerExitCode !== 125) return e.containerExitCode;
   return 128;
 }
