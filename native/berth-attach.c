@@ -95,14 +95,37 @@ static int write_all(int fd, const char *buf, size_t len) {
   return 0;
 }
 
+/* Half-close so conmon sees the end of input and closes the container's
+ * stdin, then read until conmon closes: closing a unix socket that still has
+ * unread packets (output conmon copies to every attach client) resets the
+ * connection, conmon's read() fails instead of returning 0, and the container
+ * never sees EOF (seen here as `… | docker run -i … cat` hanging). */
+static void drain_and_close(int sock) {
+  char buf[BUF_SIZE];
+  shutdown(sock, SHUT_WR);
+  for (;;) {
+    ssize_t r = recv(sock, buf, sizeof buf, 0);
+    if (r == 0) break;
+    if (r < 0 && errno != EINTR) break;
+  }
+  close(sock);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: berth-attach SOCKET_PATH\n");
+  int hangup = argc == 3 && strcmp(argv[1], "--hangup") == 0;
+  if (argc != 2 && !hangup) {
+    fprintf(stderr, "usage: berth-attach [--hangup] SOCKET_PATH\n");
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
-  int sock = connect_attach(argv[1]);
+  int sock = connect_attach(argv[argc - 1]);
   if (sock < 0) return 1;
+  if (hangup) {
+    /* Only to make conmon close its end of the container's stdin pipe. */
+    if (write(STDOUT_FILENO, "ready\n", 6) != 6) { /* parent gone */ }
+    drain_and_close(sock);
+    return 0;
+  }
   /* Tell the parent the connection is up (it waits for this line), then
    * stdout is no longer used. */
   if (write(STDOUT_FILENO, "ready\n", 6) != 6) { /* parent gone: carry on */ }
@@ -134,9 +157,13 @@ int main(int argc, char **argv) {
         return 1;
       }
       if (n == 0) {
-        /* EOF: tell conmon we are done writing; it closes the container's stdin. */
-        shutdown(sock, SHUT_WR);
-        close(sock);
+        /* EOF: half-close so conmon sees end of input and closes the
+         * container's stdin. Then keep reading until conmon closes: closing a
+         * unix socket that still has unread packets (container output conmon
+         * copies to every attach client) resets the connection, conmon's
+         * read() then fails instead of returning 0, and the container never
+         * sees EOF (seen here: `printf x | docker run -i … cat` hanging). */
+        drain_and_close(sock);
         return 0;
       }
       if (write_all(sock, buf, (size_t)n) != 0) {

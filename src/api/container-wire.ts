@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from "../errors/index.js";
 import type { CreateContainerInput } from "../engine/containers/create-container.js";
-import { parseApiMount, parseTmpfsMap, type ApiMount } from "../engine/containers/mount-parse.js";
+import { parseApiMount, parseBind, parseTmpfsMap, type ApiMount } from "../engine/containers/mount-parse.js";
 import type { ContainerConfig, HostConfigSpec } from "../engine/containers/types.js";
 
 type Obj = Record<string, unknown>;
@@ -176,5 +176,7 @@ export function parseCreateBody(body: Obj, name: string | undefined): CreateCont
   if (hostConfig.autoRemove && hostConfig.restartPolicy.name && hostConfig.restartPolicy.name !== "no") {
     throw new InvalidArgumentError("conflicting options: cannot specify both --restart and --rm");
   }
+  // Binds are checked at create, as Docker does, not first at start.
+  for (const b of hostConfig.binds ?? []) parseBind(b);
   return { name, config, hostConfig };
 }

@@ -38,6 +38,7 @@ import type {
   SpecInput,
 } from "./runtime-driver.js";
 import { buildSpec } from "./spec/build-spec.js";
+import { openContainerStdin } from "./container-stdin.js";
 import type { HostInfo, OciSpec } from "./spec/oci-spec.js";
 
 export interface ConmonRuntimeOptions {
@@ -197,7 +198,9 @@ export class ConmonRuntime implements RuntimeDriver {
 
   async openStdin(opts: CreateOptions): Promise<NodeJS.WritableStream & { destroy(): void }> {
     if (!opts.openStdin) throw new FailedPreconditionError(`container ${opts.id} was not created with stdin open`);
-    return openAttachStdin(this.#opts.attachHelperPath, this.attachSocketPath(opts.id));
+    const pid = Number((await fs.readFile(path.join(opts.stateDir, "pid"), "utf8")).trim());
+    if (!Number.isInteger(pid) || pid <= 0) throw new FailedPreconditionError(`container ${opts.id} has no process`);
+    return openContainerStdin({ pid, helperPath: this.#opts.attachHelperPath, attachSocket: this.attachSocketPath(opts.id) });
   }
 
   /** Runs a runtime command; maps "does not exist" to NotFound and "not running" to FailedPrecondition. */

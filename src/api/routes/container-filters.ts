@@ -10,6 +10,15 @@ import type { ImageService } from "../../engine/images/image-service.js";
 const KNOWN = new Set(["status", "name", "id", "label", "ancestor", "exited", "before", "since", "health", "network", "volume", "publish", "expose", "is-task", "isolation"]);
 const STATUSES = new Set(["created", "restarting", "running", "removing", "paused", "exited", "dead"]);
 
+/** Rejects unknown filter keys and bad values before any container is looked at. */
+export function validateContainerFilters(f: Record<string, string[]>): void {
+  for (const [k, vals] of Object.entries(f)) {
+    if (!KNOWN.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    if (k === "status") for (const v of vals) if (!STATUSES.has(v)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`);
+    if (k === "exited") for (const v of vals) if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid filter 'exited=${v}'`);
+  }
+}
+
 export async function matchesFilters(rec: ContainerRecord, f: Record<string, string[]>, images: ImageService): Promise<boolean> {
   for (const [k, vals] of Object.entries(f)) {
     if (!KNOWN.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);

@@ -14,7 +14,7 @@ import { readJsonObject, sendJson, sendNoContent } from "../http-io.js";
 import { encodeEntry } from "../log-frames.js";
 import type { Router } from "../router.js";
 import { compareVersions } from "../version.js";
-import { matchesFilters } from "./container-filters.js";
+import { matchesFilters, validateContainerFilters } from "./container-filters.js";
 
 function bindsOf(rec: ContainerRecord): MountSpec[] {
   return (rec.hostConfig.binds ?? []).flatMap((b) => {
@@ -48,6 +48,7 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
     const limit = ctx.query.int("limit") ?? -1;
     const size = ctx.query.bool("size");
     const filters = ctx.query.filters();
+    validateContainerFilters(filters);
     const out = [];
     for (const rec of svc.list()) {
       if (!all && !filters["status"] && rec.state.status !== "running" && rec.state.status !== "paused") continue;

@@ -82,7 +82,9 @@ export function attachStdin(svc: ContainerService, ref: string): StdinSink {
     if (destroyed || target) return;
     try {
       target = await runtime.openStdin(opts);
-    } catch {
+      if (process.env["BERTH_DEBUG"]) process.stderr.write(`attach ${rec.id.slice(0, 12)}: stdin connected, ${pending.length} pending, ended=${ended}\n`);
+    } catch (e) {
+      if (process.env["BERTH_DEBUG"]) process.stderr.write(`attach ${rec.id.slice(0, 12)}: stdin connect failed: ${e}\n`);
       return; // the container ended before its stdin could be reached
     }
     (target as unknown as NodeJS.EventEmitter).on?.("error", () => {});
@@ -90,9 +92,12 @@ export function attachStdin(svc: ContainerService, ref: string): StdinSink {
     if (ended) target.end();
     if (destroyed) target.destroy();
   };
-  const onCreated = (opts: CreateOptions) => void connect(opts);
+  // Connect only once the process runs: conmon 2.1 loses a packet sent between
+  // `runtime create` and its main loop accepting the connection (seen here: the
+  // container read EOF without the data in most `printf x | docker run -i … cat`).
+  const onStarted = () => void connect(svc.createOptions(svc.get(rec.id)));
   if (isRunning(rec.state)) void connect(svc.createOptions(rec));
-  else svc.events.once(`created:${rec.id}`, onCreated);
+  else svc.events.once(`start:${rec.id}`, onStarted);
   return {
     write(chunk) {
       if (target) target.write(chunk);
@@ -104,7 +109,7 @@ export function attachStdin(svc: ContainerService, ref: string): StdinSink {
     },
     destroy() {
       destroyed = true;
-      svc.events.off(`created:${rec.id}`, onCreated);
+      svc.events.off(`start:${rec.id}`, onStarted);
       target?.destroy();
     },
   };

@@ -150,6 +150,9 @@ export class ContainerService {
       const rec = newRecord(id, name, image, input, runtime);
       await this.d.layers.prepare(id, image.topChainId);
       await this.d.store.save(rec);
+      // The log exists from the start so that an attach made before start holds it open (conmon
+      // appends to it); the last lines of an --rm container still reach the client after removal.
+      await fs.writeFile(this.logPath(id), "", { flag: "a" });
       this.events.emit("event", { type: "container", action: "create", id });
       return { id, warnings: [] };
     } catch (e) {
@@ -213,6 +216,7 @@ export class ContainerService {
       const runtime = this.runtimeFor(cur);
       const opts = this.createOptions(cur);
       await fs.rm(path.join(this.exitDir(), cur.id), { force: true });
+      let startedAt = new Date().toISOString();
       try {
         const { pid } = await startContainer({
           rec: cur,
@@ -224,10 +228,10 @@ export class ContainerService {
           resolveUser: this.d.resolveUser,
           cgroupParent: this.d.cgroupParent,
           beforeStart: async () => {
-            this.events.emit(`created:${cur.id}`, opts);
+            startedAt = new Date().toISOString();
           },
         });
-        await this.d.store.save({ ...cur, state: toRunning(cur, pid, new Date().toISOString()), stoppedByUser: false });
+        await this.d.store.save({ ...cur, state: toRunning(cur, pid, startedAt), stoppedByUser: false });
         this.events.emit(`start:${cur.id}`);
         this.events.emit("event", { type: "container", action: "start", id: cur.id });
       } catch (e) {

@@ -10,6 +10,7 @@
  * for F entries and left off for P entries.
  */
 import { promises as fs, watch, type FSWatcher } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 
 export interface LogEntry {
   stream: "stdout" | "stderr";
@@ -77,34 +78,43 @@ function splitLines(buf: Buffer): { lines: Buffer[]; rest: Buffer } {
 
 const CHUNK = 256 * 1024;
 
-/** Reads entries from `offset` to the current end of the file. Returns them and the new offset (of the last complete line). */
-export async function readFrom(file: string, offset: number): Promise<{ entries: LogEntry[]; offset: number }> {
-  let fh;
+/** Reads entries from `offset` to the current end of an open file. Returns them and the offset after the last complete line. */
+async function readHandleFrom(fh: FileHandle, offset: number): Promise<{ entries: LogEntry[]; offset: number }> {
+  const entries: LogEntry[] = [];
+  let pending = Buffer.alloc(0);
+  let pos = offset;
+  let consumed = offset;
+  const buf = Buffer.allocUnsafe(CHUNK);
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    const { lines, rest } = splitLines(Buffer.concat([pending, buf.subarray(0, bytesRead)]));
+    for (const l of lines) {
+      consumed += l.length + 1;
+      const e = parseLogLine(l);
+      if (e) entries.push(e);
+    }
+    pending = Buffer.from(rest);
+  }
+  return { entries, offset: consumed };
+}
+
+async function openIfExists(file: string): Promise<FileHandle | undefined> {
   try {
-    fh = await fs.open(file, "r");
+    return await fs.open(file, "r");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], offset };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
   }
+}
+
+/** Reads entries from `offset` to the current end of the file. */
+export async function readFrom(file: string, offset: number): Promise<{ entries: LogEntry[]; offset: number }> {
+  const fh = await openIfExists(file);
+  if (!fh) return { entries: [], offset };
   try {
-    const entries: LogEntry[] = [];
-    let pending = Buffer.alloc(0);
-    let pos = offset;
-    let consumed = offset;
-    const buf = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const { lines, rest } = splitLines(Buffer.concat([pending, buf.subarray(0, bytesRead)]));
-      for (const l of lines) {
-        consumed += l.length + 1;
-        const e = parseLogLine(l);
-        if (e) entries.push(e);
-      }
-      pending = Buffer.from(rest);
-    }
-    return { entries, offset: consumed };
+    return await readHandleFrom(fh, offset);
   } finally {
     await fh.close();
   }
@@ -129,6 +139,7 @@ export async function* followLog(
   o: ReadOptions & { isDone: () => boolean; signal?: AbortSignal; wake?: (cb: () => void) => () => void },
 ): AsyncGenerator<LogEntry> {
   let watcher: FSWatcher | undefined;
+  let fh: FileHandle | undefined;
   let wakeUp: (() => void) | undefined;
   const poke = () => wakeUp?.();
   try {
@@ -144,7 +155,10 @@ export async function* followLog(
     try {
       for (;;) {
         const wasDone = o.isDone();
-        const r = await readFrom(file, offset);
+        // The handle stays open: an --rm container's directory (and this log) may be removed
+        // right after it exits, and the last lines must still reach the attached client.
+        fh ??= await openIfExists(file);
+        const r = fh ? await readHandleFrom(fh, offset) : { entries: [], offset };
         offset = r.offset;
         for (const e of r.entries) if (wanted(e, o)) yield e;
         if (o.signal?.aborted) return;
@@ -165,5 +179,6 @@ export async function* followLog(
     }
   } finally {
     watcher?.close();
+    await fh?.close();
   }
 }
