@@ -129,23 +129,66 @@ export class TestDaemon {
     return runCmd([DOCKER, ...args], { ...o, env: this.env });
   }
 
-  /** Removes every container, stops the daemon, and checks nothing is left behind. */
+  /**
+   * Removes every container through the API, stops the daemon, then checks
+   * that berth itself left nothing behind (mounts, conmon processes, container
+   * cgroups). Whatever is found is cleaned up by force and reported as an
+   * error, so a leak fails the test that caused it.
+   */
   async stop(): Promise<void> {
+    let leaks: string[] = [];
     if (this.proc && this.proc.exitCode === null) {
       try {
         const list = (await this.api("GET", "/containers/json?all=1")).json<Array<{ Id: string }>>();
         await Promise.all(list.map((c) => this.api("DELETE", `/containers/${c.Id}?force=1`).catch(() => {})));
+        await this.stopDaemon();
+        leaks = await findLeaks(this);
       } catch {
         /* daemon unhealthy: fall through to the hard cleanup */
       }
       await this.stopDaemon();
     }
     await hardCleanup(this);
+    if (leaks.length) throw new Error(`berth left resources behind after removing all containers: ${leaks.join("; ")}`);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+}
+
+async function conmonPids(d: TestDaemon): Promise<number[]> {
+  const out: number[] = [];
+  for (const pid of await fs.readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmd = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmd.startsWith("/usr/bin/conmon") && cmd.includes(d.execRoot)) out.push(Number(pid));
+  }
+  return out;
+}
+
+function mountsUnder(root: string, mountinfo: string): string[] {
+  return mountinfo.split("\n").map((l) => l.split(" ")[4]).filter((m): m is string => !!m && m.startsWith(root));
+}
+
+async function findLeaks(d: TestDaemon): Promise<string[]> {
+  const leaks: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    // conmon exits right after its container; give it a moment
+    if ((await conmonPids(d)).length === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pids = await conmonPids(d);
+  if (pids.length) leaks.push(`conmon processes ${pids.join(",")}`);
+  const mounts = mountsUnder(d.root, await fs.readFile("/proc/self/mountinfo", "utf8"));
+  if (mounts.length) leaks.push(`mounts ${mounts.join(",")}`);
+  for (const ctl of await fs.readdir("/sys/fs/cgroup").catch(() => [] as string[])) {
+    const dir = path.join("/sys/fs/cgroup", ctl, d.cgroupParent);
+    for (const sub of await fs.readdir(dir).catch(() => [] as string[])) {
+      if ((await fs.stat(path.join(dir, sub)).catch(() => undefined))?.isDirectory()) leaks.push(`cgroup ${path.join(dir, sub)}`);
+    }
+  }
+  return leaks;
 }
 
 /** Whatever a failed test left: conmon processes, runc state, mounts, cgroups, temp dirs. */
