@@ -16,10 +16,8 @@ have make      || need_pkgs+=(make)
 have iptables  || need_pkgs+=(iptables)
 have mount     || need_pkgs+=(mount)
 have node      || need_pkgs+=(nodejs npm)
-# Peers used only by interop tests and benchmarks (extra packages: BERTH_PEERS=1).
-if [[ "${BERTH_PEERS:-0}" == 1 ]]; then
-  have dockerd || need_pkgs+=(docker.io)
-fi
+# The real Docker engine: a peer for interop tests and benchmarks, never a dependency of berth.
+have dockerd   || need_pkgs+=(docker.io)
 if ((${#need_pkgs[@]})); then
   echo "setup: installing ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
