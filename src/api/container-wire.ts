@@ -125,9 +125,11 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
     return { name, soft, hard };
   });
   const rp = (h["RestartPolicy"] ?? {}) as Obj;
+  if (typeof rp !== "object" || Array.isArray(rp)) bad("HostConfig.RestartPolicy", "an object");
   const rpName = str(rp, "Name", "RestartPolicy.Name");
   if (!RESTART.has(rpName)) throw new InvalidArgumentError(`invalid restart policy '${rpName}'`);
   const lc = (h["LogConfig"] ?? {}) as Obj;
+  if (typeof lc !== "object" || Array.isArray(lc)) bad("HostConfig.LogConfig", "an object");
   const networkMode = str(h, "NetworkMode", "HostConfig.NetworkMode") || "default";
   if (!/^(default|none|host|bridge)$/.test(networkMode)) {
     throw new InvalidArgumentError(`network ${networkMode} not found`);

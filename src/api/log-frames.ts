@@ -20,7 +20,7 @@ export function dockerTimestamp(ts: string): string {
   if (m[3] === "Z" || m[3] === "+00:00" || m[3] === "-00:00") return `${m[1]}${m[2] ?? ""}Z`;
   const ms = Date.parse(ts);
   if (Number.isNaN(ms)) return ts;
-  const frac = (m[2] ?? "").padEnd(10, "0").slice(0, 10);
+  const frac = m[2] ? m[2].padEnd(10, "0").slice(0, 10) : "";
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d+Z$/, `${frac}Z`);
 }
 

@@ -149,6 +149,36 @@ describe("docker CLI against berthd: run", { skip: !isRoot && "needs root" }, ()
     assert.match(r.stderr, /can't fork|Resource temporarily unavailable|fork/i);
   });
 
+  test("capabilities, privileged, no-new-privileges, ulimits, cpus and --init reach the container", async () => {
+    const capEff = async (args: string[]) => (await d.docker(["run", "--rm", ...args, "busybox", "sh", "-c", "grep CapEff /proc/self/status"])).stdout.trim().split(/\s+/)[1];
+    const dflt = BigInt("0x" + (await capEff([])));
+    assert.equal(dflt, 0xa80425fbn, "Docker's default capability set");
+    assert.equal(BigInt("0x" + (await capEff(["--cap-drop", "ALL"]))), 0n);
+    assert.equal(BigInt("0x" + (await capEff(["--cap-drop", "ALL", "--cap-add", "NET_ADMIN"]))), 1n << 12n);
+    assert.ok(BigInt("0x" + (await capEff(["--privileged"]))) > dflt);
+    const chown = await d.docker(["run", "--rm", "--cap-drop", "CHOWN", "busybox", "chown", "nobody", "/tmp"]);
+    assert.notEqual(chown.code, 0);
+    assert.match(chown.stderr, /Operation not permitted/);
+    const nnp = await d.docker(["run", "--rm", "--security-opt", "no-new-privileges", "busybox", "grep", "NoNewPrivs", "/proc/self/status"]);
+    assert.match(nnp.stdout, /NoNewPrivs:\s+1/);
+    const ul = await d.docker(["run", "--rm", "--ulimit", "nofile=1024:2048", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn"]);
+    assert.equal(ul.stdout, "1024\n2048\n", ul.stderr);
+    const cpu = await d.docker(["run", "--rm", "--cpus", "1.5", "busybox", "sh", "-c", "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cut -d' ' -f1 /sys/fs/cgroup/cpu.max"]);
+    assert.equal(cpu.stdout.trim(), "150000", cpu.stderr);
+    const init = await d.docker(["run", "--rm", "--init", "busybox", "cat", "/proc/1/comm"]);
+    assert.equal(init.stdout.trim(), "docker-init", init.stderr);
+    const noInit = await d.docker(["run", "--rm", "busybox", "cat", "/proc/1/comm"]);
+    assert.equal(noInit.stdout.trim(), "cat");
+  });
+
+  test("create then start -a prints the output and exits with the code", async () => {
+    const id = (await d.docker(["create", "busybox", "sh", "-c", "echo attached; exit 5"])).stdout.trim();
+    const r = await d.docker(["start", "-a", id]);
+    assert.equal(r.stdout, "attached\n");
+    assert.equal(r.code, 5);
+    await d.docker(["rm", id]);
+  });
+
   test("two containers with one name: 409 and the first one is untouched", async () => {
     const a = await d.docker(["create", "--name", "twin", "busybox", "true"]);
     assert.equal(a.code, 0, a.stderr);
@@ -177,6 +207,29 @@ describe("docker CLI against berthd: run", { skip: !isRoot && "needs root" }, ()
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /is not running/);
     assert.equal((await d.docker(["rm", "r2"])).code, 0);
+  });
+
+  test("ps -s shows the writable layer's size; logs --since/--tail filter", async () => {
+    const id = (await d.docker(["run", "-d", "busybox", "sh", "-c", "head -c 3000000 /dev/zero > /big; echo one; echo two; echo three; sleep 300"])).stdout.trim();
+    let size = "";
+    for (let i = 0; i < 50 && !/^3(\.\d+)?MB/.test(size); i++) {
+      size = (await d.docker(["ps", "-s", "--filter", `id=${id}`, "--format", "{{.Size}}"])).stdout.trim();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(size, /^3(\.\d+)?MB \(virtual \d/);
+    assert.equal((await d.docker(["logs", "--tail", "2", id])).stdout, "two\nthree\n");
+    assert.equal((await d.docker(["logs", "--since", "1h", id])).stdout, "one\ntwo\nthree\n");
+    assert.equal((await d.docker(["logs", "--until", "1h", id])).stdout, "");
+    const ts = (await d.docker(["logs", "-t", "--tail", "1", id])).stdout;
+    assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z three\n$/);
+    assert.equal((await d.docker(["rm", "-f", id])).code, 0);
+  });
+
+  test("logs -f follows until the container exits", async () => {
+    const id = (await d.docker(["run", "-d", "busybox", "sh", "-c", "for i in 1 2 3; do echo $i; sleep 0.2; done"])).stdout.trim();
+    const r = await d.docker(["logs", "-f", id]);
+    assert.equal(r.stdout, "1\n2\n3\n");
+    await d.docker(["rm", id]);
   });
 
   test("rm refuses a running container unless forced", async () => {

@@ -53,15 +53,22 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
     for (const rec of svc.list()) {
       if (!all && !filters["status"] && rec.state.status !== "running" && rec.state.status !== "paused") continue;
       if (!(await matchesFilters(rec, filters, images))) continue;
-      out.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: size ? 0 : undefined, sizeRootFs: size ? 0 : undefined }));
+      const sizes = size ? await svc.sizes(rec.id) : undefined;
+      out.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs }));
       if (limit > 0 && out.length >= limit) break;
     }
     sendJson(ctx.res, 200, out);
   });
 
-  r.add("GET", "/containers/{id}/json", (ctx) => {
+  r.add("GET", "/containers/{id}/json", async (ctx) => {
     const rec = svc.get(ctx.params["id"]!);
-    sendJson(ctx.res, 200, toInspect(rec, { containerDir: svc.containerDir(rec.id), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id) }));
+    const body: Record<string, unknown> = toInspect(rec, { containerDir: svc.containerDir(rec.id), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id) });
+    if (ctx.query.bool("size")) {
+      const s = await svc.sizes(rec.id);
+      body["SizeRw"] = s.sizeRw;
+      body["SizeRootFs"] = s.sizeRootFs;
+    }
+    sendJson(ctx.res, 200, body);
   });
 
   r.add("POST", "/containers/{id}/start", async (ctx) => {

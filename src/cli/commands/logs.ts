@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { demuxStream } from "../../streams/stdcopy.js";
 import { once } from "node:events";
+import { toApiTimestamp } from "../options/timestamp.js";
 
 interface LogsFlags {
   follow?: boolean;
@@ -30,8 +31,8 @@ export function define(cmd: Command, ctx: CliContext): void {
       const body = await client.logs(info.Id, {
         follow: flags.follow,
         tail: flags.tail,
-        since: flags.since,
-        until: flags.until,
+        since: flags.since === undefined ? undefined : toApiTimestamp(flags.since),
+        until: flags.until === undefined ? undefined : toApiTimestamp(flags.until),
         timestamps: flags.timestamps,
       });
       if (info.Config.Tty) {

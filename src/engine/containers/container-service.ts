@@ -21,6 +21,7 @@ import { AlreadyExistsError, ConflictError, InvalidArgumentError, NotFoundError,
 import { RuntimeCreateError } from "../../runtime/create-error.js";
 import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/runtime-driver.js";
 import type { LayerStore } from "../../store/snapshots/snapshotter.js";
+import { directorySize } from "../../store/snapshots/directory-size.js";
 import type { ContainerStore } from "../../store/metadata/container-store.js";
 import type { ImageService } from "../images/image-service.js";
 import { newRecord, type CreateContainerInput } from "./create-container.js";
@@ -86,6 +87,14 @@ export class ContainerService {
 
   rootfsPath(id: string): string {
     return path.join(this.d.store.dir(id), "rootfs");
+  }
+
+  /** Docker's SizeRw (bytes in the container's writable layer) and SizeRootFs (that plus the image). */
+  async sizes(id: string): Promise<{ sizeRw: number; sizeRootFs: number }> {
+    const rec = this.get(id);
+    const sizeRw = await directorySize(this.d.layers.upperDir(id)).catch(() => 0);
+    const image = await this.d.images.get(rec.imageId).catch(() => undefined);
+    return { sizeRw, sizeRootFs: sizeRw + (image?.size ?? 0) };
   }
 
   containerDir(id: string): string {

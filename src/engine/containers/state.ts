@@ -63,5 +63,6 @@ export function humanDuration(ms: number): string {
   if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
   if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
   if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
-  return `${Math.floor(h / 24 / 365)} years`;
+  // Go counts years from the truncated hours (int(d.Hours())/24/365), not the rounded ones above
+  return `${Math.floor(Math.floor(ms / 3_600_000) / 24 / 365)} years`;
 }

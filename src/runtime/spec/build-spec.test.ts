@@ -163,3 +163,14 @@ test("default mounts, /dev/shm 64m, user mount replaces a default, readonly root
   assert.equal(spec.linux.cgroupsPath, "/berth/c1");
   assert.ok(buildSpec(input(), host).mounts.find((m) => m.destination === "/dev/shm")!.options.includes("size=67108864"));
 });
+
+test("privileged and cap-add ALL stay within berthd's own bounding set", async () => {
+  const { computeCapabilities } = await import("./capability-opts.js");
+  const noSysResource = ((1n << 41n) - 1n) & ~(1n << 24n);
+  const priv = computeCapabilities({ capAdd: [], capDrop: [], privileged: true, lastCap: 40, boundingSet: noSysResource });
+  assert.ok(!priv.includes("CAP_SYS_RESOURCE"));
+  assert.ok(priv.includes("CAP_SYS_ADMIN"));
+  assert.equal(priv.length, 40);
+  const all = computeCapabilities({ capAdd: ["ALL"], capDrop: ["MKNOD"], privileged: false, lastCap: 40, boundingSet: noSysResource });
+  assert.ok(!all.includes("CAP_SYS_RESOURCE") && !all.includes("CAP_MKNOD"));
+});

@@ -40,9 +40,14 @@ export const ALL_CAPABILITIES: readonly string[] = [
   "CAP_CHECKPOINT_RESTORE",
 ];
 
-/** Capabilities this kernel knows (/proc/sys/kernel/cap_last_cap), so runc never sees an unknown one. */
-export function hostCapabilities(lastCap?: number): string[] {
-  return lastCap === undefined ? [...ALL_CAPABILITIES] : ALL_CAPABILITIES.slice(0, lastCap + 1);
+/**
+ * Capabilities this kernel knows (/proc/sys/kernel/cap_last_cap) and berthd
+ * holds (its bounding set), so runc never sees one it cannot grant.
+ */
+export function hostCapabilities(lastCap?: number, boundingSet?: bigint): string[] {
+  const known = lastCap === undefined ? [...ALL_CAPABILITIES] : ALL_CAPABILITIES.slice(0, lastCap + 1);
+  if (boundingSet === undefined) return known;
+  return known.filter((_, i) => (boundingSet >> BigInt(i)) & 1n);
 }
 
 /** "net_admin" / "CAP_NET_ADMIN" → "CAP_NET_ADMIN"; "all" → "ALL". */
@@ -59,8 +64,9 @@ export function computeCapabilities(opts: {
   capDrop: readonly string[];
   privileged: boolean;
   lastCap?: number;
+  boundingSet?: bigint;
 }): string[] {
-  const all = hostCapabilities(opts.lastCap);
+  const all = hostCapabilities(opts.lastCap, opts.boundingSet);
   if (opts.privileged) return all;
   const add = opts.capAdd.map(normalizeCapability);
   const drop = opts.capDrop.map(normalizeCapability);
@@ -72,7 +78,7 @@ export function computeCapabilities(opts: {
 }
 
 export const withCapabilities: SpecOpt = (spec, input, host) => {
-  const caps = computeCapabilities({ ...input, lastCap: host.lastCap });
+  const caps = computeCapabilities({ ...input, lastCap: host.lastCap, boundingSet: host.boundingSet });
   spec.process.capabilities = {
     bounding: caps,
     effective: [...caps],

@@ -37,7 +37,12 @@ export async function readHostInfo(): Promise<HostInfo> {
   const swapSupported =
     (await exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes")) ||
     ((await exists("/sys/fs/cgroup/cgroup.controllers")) && (await exists("/proc/swaps")));
-  return { hardLimits, initPath, lastCap, swapSupported, hostDevices: await listHostDevices("/dev") };
+  // The bounding set berthd itself has: a container can never get more (here root lacks
+  // CAP_SYS_RESOURCE, and runc fails "unable to apply caps" when asked for it).
+  const status = await fs.readFile("/proc/self/status", "utf8").catch(() => "");
+  const bnd = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  const boundingSet = bnd === undefined ? undefined : BigInt("0x" + bnd);
+  return { hardLimits, initPath, lastCap, boundingSet, swapSupported, hostDevices: await listHostDevices("/dev") };
 }
 
 const SKIP_DIRS = new Set(["/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/.lxc", "/dev/.udev"]);

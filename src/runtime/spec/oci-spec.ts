@@ -100,6 +100,8 @@ export interface HostInfo {
   initPath?: string;
   /** /proc/sys/kernel/cap_last_cap: privileged gets exactly the caps this kernel has. */
   lastCap?: number;
+  /** berthd's own capability bounding set (CapBnd): privileged and "ALL" never exceed it. */
+  boundingSet?: bigint;
   /** Host devices given to privileged containers (Docker walks /dev the same way). */
   hostDevices?: OciDevice[];
   /** Whether the memory cgroup accounts swap (v1: memory.memsw.* exists). Default true. */
