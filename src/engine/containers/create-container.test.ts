@@ -1,3 +1,4 @@
+import { containerConfig } from "../../../test/fixtures/containers/records.js";
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "../../errors/index.js";
@@ -6,26 +7,7 @@ import { commandOf, mergeEnv, mergeImageConfig } from "./create-container.js";
 import type { ContainerConfig } from "./types.js";
 
 function cfg(over: Partial<ContainerConfig> = {}): ContainerConfig {
-  return {
-    hostname: "",
-    domainname: "",
-    user: "",
-    attachStdin: false,
-    attachStdout: true,
-    attachStderr: true,
-    tty: false,
-    openStdin: false,
-    stdinOnce: false,
-    env: [],
-    cmd: null,
-    entrypoint: null,
-    image: "img",
-    workingDir: "",
-    labels: {},
-    exposedPorts: {},
-    volumes: null,
-    ...over,
-  };
+  return containerConfig({ cmd: null, image: "img", ...over });
 }
 
 function image(config: ImageRunConfig): Image {
