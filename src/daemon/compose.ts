@@ -16,6 +16,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { Router } from "../api/router.js";
 import { addAttachRoutes } from "../api/routes/attach.js";
+import { addExecRoutes } from "../api/routes/exec.js";
+import { ExecService } from "../engine/exec/exec-service.js";
 import { addContainerRoutes } from "../api/routes/containers.js";
 import { addImageRoutes } from "../api/routes/images.js";
 import { addSystemRoutes } from "../api/routes/system.js";
@@ -52,6 +54,10 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   const store = new ContainerStore(path.join(dataRoot, "containers"));
   await store.load((id, err) => log(`skipping unreadable container record ${id}: ${err}`));
 
+  const resolveUserWithHome = async (rootfs: string, user: string) => {
+    const u = await resolveUser(rootfs, user);
+    return { user: u, home: await homeOf(rootfs, u.uid) };
+  };
   const runtime = await openRuntimeDriver({ execRoot: cfg.execRoot, runtime: cfg.runtime || undefined });
   const runtimes = new Map<string, RuntimeDriver>([[runtime.name, runtime]]);
   let containersRef: ContainerService | undefined;
@@ -67,10 +73,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     layers,
     runtimes,
     defaultRuntime: runtime.name,
-    resolveUser: async (rootfs, user) => {
-      const u = await resolveUser(rootfs, user);
-      return { user: u, home: await homeOf(rootfs, u.uid) };
-    },
+    resolveUser: resolveUserWithHome,
     execRoot: cfg.execRoot,
     cgroupParent: cfg.cgroupParent,
     log,
@@ -99,6 +102,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   });
   addContainerRoutes(router, containers, images);
   addAttachRoutes(router, containers);
+  addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
   return { router, containers, close: () => containers.close() };
 }

@@ -36,9 +36,12 @@ import type {
   RuntimeState,
   RuntimeStatus,
   SpecInput,
+  ExecProcess,
+  ExecRequest,
 } from "./runtime-driver.js";
 import { buildSpec } from "./spec/build-spec.js";
 import { openContainerStdin } from "./container-stdin.js";
+import { startExec } from "./exec-process.js";
 import type { HostInfo, OciSpec } from "./spec/oci-spec.js";
 
 export interface ConmonRuntimeOptions {
@@ -201,6 +204,10 @@ export class ConmonRuntime implements RuntimeDriver {
     const pid = Number((await fs.readFile(path.join(opts.stateDir, "pid"), "utf8")).trim());
     if (!Number.isInteger(pid) || pid <= 0) throw new FailedPreconditionError(`container ${opts.id} has no process`);
     return openContainerStdin({ pid, helperPath: this.#opts.attachHelperPath, attachSocket: this.attachSocketPath(opts.id) });
+  }
+
+  exec(opts: CreateOptions, req: ExecRequest): Promise<ExecProcess> {
+    return startExec(this.#cli, opts, req, this.#opts.host);
   }
 
   /** Runs a runtime command; maps "does not exist" to NotFound and "not running" to FailedPrecondition. */

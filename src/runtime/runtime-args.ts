@@ -30,6 +30,8 @@ export const runtimeArgs = {
   delete: (cli: RuntimeCli, id: string, force = true) => [...base(cli), "delete", ...(force ? ["--force"] : []), id],
   pause: (cli: RuntimeCli, id: string) => [...base(cli), "pause", id],
   resume: (cli: RuntimeCli, id: string) => [...base(cli), "resume", id],
+  /** `exec --process FILE`: the process spec is a file so argv/env never hit the command line. */
+  exec: (cli: RuntimeCli, id: string, processFile: string, pidFile: string) => [...base(cli), "exec", "--process", processFile, "--pid-file", pidFile, id],
 };
 
 /** "term" / "TERM" / "SIGTERM" → "SIGTERM"; 15 / "15" → "15"; "SIGRTMIN+3" kept. */

@@ -128,4 +128,31 @@ export interface RuntimeDriver {
    * closes the container's stdin. Only for containers created with openStdin.
    */
   openStdin(opts: CreateOptions): Promise<NodeJS.WritableStream & { destroy(): void }>;
+  /**
+   * Runs an extra process in a running container (`<runtime> exec`), its stdio
+   * piped to berthd. The container's own process spec (from its bundle) is the
+   * base: capabilities, rlimits, security bits; the request overrides args,
+   * env, cwd, user.
+   */
+  exec(opts: CreateOptions, req: ExecRequest): Promise<ExecProcess>;
+}
+
+export interface ExecRequest {
+  args: string[];
+  /** Full environment (the engine merges the container's and the request's). */
+  env: string[];
+  cwd: string;
+  user: ContainerUser;
+  privileged: boolean;
+}
+
+export interface ExecProcess {
+  /** The runtime process' pid (runc exec stays the parent of the exec'd process). */
+  pid: number;
+  stdin: NodeJS.WritableStream;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** Resolves with the exec'd process' exit code (runc exec exits with it). */
+  exited: Promise<number>;
+  kill(signal?: NodeJS.Signals): void;
 }
