@@ -29,6 +29,7 @@ import { ExitMonitor } from "./exit-monitor.js";
 import { generateName, newContainerId, parseContainerName } from "./naming.js";
 import { isRunning, toExited, toPaused, toRunning, toUnpaused } from "./state.js";
 import type { ContainerRecord } from "./types.js";
+import { nextDelay, shouldRestart } from "./restart-policy.js";
 import { startContainer } from "./start-container.js";
 
 export interface ContainerServiceDeps {
@@ -52,6 +53,9 @@ export class ContainerService {
   private readonly exits: ExitMonitor;
   /** Bumped on every handled exit; attach streams end when it changes. */
   private readonly exitGeneration = new Map<string, number>();
+  /** Pending restart-policy restarts and the delay each used, by container. */
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly restartDelays = new Map<string, number>();
 
   constructor(private readonly d: ContainerServiceDeps) {
     this.events.setMaxListeners(0);
@@ -210,6 +214,7 @@ export class ContainerService {
     await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
     await fs.rm(path.join(this.exitDir(), id), { force: true });
     this.exitGeneration.delete(id);
+    this.cancelRestart(id);
     this.events.emit(`removed:${id}`);
     this.events.emit("event", { type: "container", action: "destroy", id });
   }
@@ -266,11 +271,18 @@ export class ContainerService {
     const rec = this.get(ref);
     if (!isRunning(rec.state)) throw new ConflictError(`Cannot kill container: ${ref}: Container ${rec.id} is not running`);
     validateSignal(signal);
+    // Docker counts a kill as a manual stop: restart policies (but "always" at daemon start) leave it down.
+    if (!rec.stoppedByUser) await this.d.store.save({ ...rec, stoppedByUser: true });
     await this.runtimeFor(rec).kill(rec.id, signal);
   }
 
   async stop(ref: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<void> {
     const rec = this.get(ref);
+    if (this.restartTimers.has(rec.id)) {
+      // stopping a container that waits for its policy restart cancels that restart
+      this.cancelRestart(rec.id);
+      await this.d.store.save({ ...rec, stoppedByUser: true });
+    }
     if (!isRunning(rec.state)) throw new NotModifiedError(`container ${rec.id} is not running`);
     await this.d.store.save({ ...rec, stoppedByUser: true });
     const runtime = this.runtimeFor(rec);
@@ -345,8 +357,39 @@ export class ContainerService {
       this.bumpExit(id);
       this.events.emit("event", { type: "container", action: "die", id, exitCode: exit.exitCode });
       autoRemove = rec.hostConfig.autoRemove;
+      const ranMs = exit.finishedAt.getTime() - Date.parse("startedAt" in rec.state ? rec.state.startedAt : rec.created);
+      if (!autoRemove) this.scheduleRestart(id, { exitCode: exit.exitCode, ranMs, daemonStarting: false });
     });
     if (autoRemove) await this.lock.run(id, () => this.destroy(id)).catch((e) => this.d.log?.(`auto-remove ${id}: ${e}`));
+  }
+
+  /** Applies the container's restart policy after an exit (or at daemon start). */
+  private scheduleRestart(id: string, o: { exitCode: number; ranMs: number; daemonStarting: boolean }): void {
+    const rec = this.d.store.get(id);
+    if (!rec || this.restartTimers.has(id)) return;
+    const facts = { exitCode: o.exitCode, stoppedByUser: rec.stoppedByUser, restartCount: rec.restartCount, daemonStarting: o.daemonStarting };
+    if (!shouldRestart(rec.hostConfig.restartPolicy, facts)) return;
+    const delay = o.daemonStarting ? 0 : nextDelay(this.restartDelays.get(id) ?? 0, o.ranMs);
+    this.restartDelays.set(id, delay);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
+      void (async () => {
+        const cur = this.d.store.get(id);
+        if (!cur || isRunning(cur.state)) return;
+        await this.d.store.save({ ...cur, restartCount: o.daemonStarting ? cur.restartCount : cur.restartCount + 1 });
+        await this.start(id);
+        this.events.emit("event", { type: "container", action: "restart", id });
+      })().catch((e) => this.d.log?.(`restart ${id}: ${e}`));
+    }, delay);
+    timer.unref();
+    this.restartTimers.set(id, timer);
+  }
+
+  private cancelRestart(id: string): void {
+    const t = this.restartTimers.get(id);
+    if (t) clearTimeout(t);
+    this.restartTimers.delete(id);
+    this.restartDelays.delete(id);
   }
 
   /** Resolves when the condition holds; rejects when `signal` aborts first. */
@@ -426,6 +469,9 @@ export class ContainerService {
         });
       }
     }
+    for (const rec of this.d.store.all()) {
+      if (rec.state.status === "exited") this.scheduleRestart(rec.id, { exitCode: rec.state.exitCode, ranMs: 0, daemonStarting: true });
+    }
     // snapshots without a record: left over from a create interrupted by a crash
     for (const key of await this.d.layers.listActive()) {
       if (!this.d.store.get(key)) await this.d.layers.remove(key).catch(() => {});
@@ -434,6 +480,7 @@ export class ContainerService {
 
   close(): void {
     this.exits.stop();
+    for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
   }
 }
 
