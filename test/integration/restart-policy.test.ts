@@ -4,6 +4,8 @@
  * that died while it was down.
  */
 import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { importBusybox, isRoot, startDaemon, type TestDaemon } from "./harness.js";
 
@@ -21,7 +23,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000
   return v;
 }
 
-describe("restart policies", { skip: !isRoot && "needs root" }, () => {
+describe("pause and restart policies", { skip: !isRoot && "needs root" }, () => {
   let d: TestDaemon;
   before(async () => {
     d = await startDaemon();
@@ -29,6 +31,25 @@ describe("restart policies", { skip: !isRoot && "needs root" }, () => {
   });
   after(async () => {
     await d?.stop();
+  });
+
+  test("pause stops a counter, unpause resumes it", async () => {
+    assert.equal((await d.docker(["run", "-d", "--name", "ticker", "busybox", "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/c; sleep 0.05; done"])).code, 0);
+    const upper = (await inspect(d, "ticker")).GraphDriver.Data.UpperDir as string;
+    const read = async () => Number((await fs.readFile(path.join(upper, "tmp/c"), "utf8").catch(() => "0")).trim() || 0);
+    await until(read, (n) => n > 2);
+    assert.equal((await d.docker(["pause", "ticker"])).code, 0);
+    const info = await inspect(d, "ticker");
+    assert.equal(info.State.Status, "paused");
+    assert.equal(info.State.Paused, true);
+    const a = await read();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await read(), a, "no progress while paused");
+    assert.match((await d.docker(["exec", "ticker", "true"])).stderr, /paused/);
+    assert.equal((await d.docker(["unpause", "ticker"])).code, 0);
+    const b = await until(read, (n) => n > a + 2);
+    assert.ok(b > a + 2);
+    assert.equal((await d.docker(["rm", "-f", "ticker"])).code, 0);
   });
 
   test("on-failure:2 restarts a failing container twice, then leaves it exited", async () => {
