@@ -77,7 +77,9 @@ export function conmonArgs(o: ConmonArgsInput): string[] {
     "--log-level",
     o.logLevel ?? "error",
   );
-  if (o.tty) argv.push("-t");
+  // With a TTY, conmon's "stdin" is the pty master: closing it when an attach client
+  // leaves (detach keys, a closed CLI) would hang up the terminal and the shell with it.
+  if (o.tty) argv.push("-t", "--leave-stdin-open");
   if (o.openStdin) argv.push("-i");
   return argv;
 }

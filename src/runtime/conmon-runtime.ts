@@ -17,7 +17,7 @@
  *   <stateDir>/{pid,conmon.pid,conmon.err,exit,oom}
  *   <exitDir>/<id>                  exit code
  */
-import { promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../errors/index.js";
@@ -201,9 +201,22 @@ export class ConmonRuntime implements RuntimeDriver {
 
   async openStdin(opts: CreateOptions): Promise<NodeJS.WritableStream & { destroy(): void }> {
     if (!opts.openStdin) throw new FailedPreconditionError(`container ${opts.id} was not created with stdin open`);
+    // With a TTY the container's stdin is the pty that conmon holds: keystrokes go through
+    // its attach socket (there is no EOF to lose: ^D is just a byte to the terminal).
+    if (opts.tty) return (await openAttachStdin(this.#opts.attachHelperPath, this.attachSocketPath(opts.id))) as NodeJS.WritableStream & { destroy(): void };
     const pid = Number((await fs.readFile(path.join(opts.stateDir, "pid"), "utf8")).trim());
     if (!Number.isInteger(pid) || pid <= 0) throw new FailedPreconditionError(`container ${opts.id} has no process`);
     return openContainerStdin({ pid, helperPath: this.#opts.attachHelperPath, attachSocket: this.attachSocketPath(opts.id) });
+  }
+
+  /** Resizes a TTY container's terminal through conmon's control fifo (message 1 = resize). */
+  async resize(opts: CreateOptions, height: number, width: number): Promise<void> {
+    const fh = await fs.open(path.join(opts.bundleDir, "ctl"), fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+    try {
+      await fh.write(`1 ${height} ${width}\n`);
+    } finally {
+      await fh.close();
+    }
   }
 
   exec(opts: CreateOptions, req: ExecRequest): Promise<ExecProcess> {

@@ -135,6 +135,8 @@ export interface RuntimeDriver {
    * env, cwd, user.
    */
   exec(opts: CreateOptions, req: ExecRequest): Promise<ExecProcess>;
+  /** Sets a TTY container's terminal size. */
+  resize(opts: CreateOptions, height: number, width: number): Promise<void>;
 }
 
 export interface ExecRequest {

@@ -13,6 +13,7 @@ import { ConflictError } from "../../errors/index.js";
 import { encodeEntry } from "../log-frames.js";
 import type { Router } from "../router.js";
 import { compareVersions } from "../version.js";
+import { detachMatcher } from "../detach-keys.js";
 
 export function addAttachRoutes(r: Router, svc: ContainerService): void {
   r.add("POST", "/containers/{id}/attach", async (ctx) => {
@@ -26,6 +27,7 @@ export function addAttachRoutes(r: Router, svc: ContainerService): void {
       throw new ConflictError("You cannot attach to a stopped container, start it first");
     }
     const tty = rec.config.tty;
+    const detach = detachMatcher(ctx.query.str("detachKeys") || "ctrl-p,ctrl-q");
     let sink: StdinSink | undefined;
     if (wantStdin) sink = attachStdin(svc, rec.id);
     const contentType = tty || compareVersions(ctx.apiVersion, "1.42") < 0 ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream";
@@ -47,9 +49,17 @@ export function addAttachRoutes(r: Router, svc: ContainerService): void {
         }
         if (b.length) sink!.write(b);
       };
+      const forwardOrDetach = (b: Buffer) => {
+        const { pass, detached } = detach(b);
+        if (pass.length) forward(pass);
+        if (detached) {
+          sink?.destroy();
+          socket.end();
+        }
+      };
       if (sink) {
-        if (head.length) forward(head);
-        socket.on("data", forward);
+        if (head.length) forwardOrDetach(head);
+        socket.on("data", forwardOrDetach);
         socket.on("end", () => sink!.end());
       } else {
         socket.resume();

@@ -93,6 +93,15 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
     sendNoContent(ctx.res);
   });
 
+  r.add("POST", "/containers/{id}/resize", async (ctx) => {
+    const h = ctx.query.int("h") ?? 0;
+    const w = ctx.query.int("w") ?? 0;
+    if (h < 0 || w < 0 || h > 65535 || w > 65535) throw new InvalidArgumentError(`invalid terminal size ${h}x${w}`);
+    await svc.resize(ctx.params["id"]!, h, w);
+    ctx.res.writeHead(200, { "Content-Length": "0" });
+    ctx.res.end();
+  });
+
   r.add("POST", "/containers/{id}/pause", async (ctx) => {
     await svc.pause(ctx.params["id"]!);
     sendNoContent(ctx.res);

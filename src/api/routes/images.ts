@@ -8,6 +8,7 @@ import { InvalidArgumentError, NotImplementedError } from "../../errors/index.js
 import type { Image, ImageService } from "../../engine/images/image-service.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
+import { handlePull, handlePush } from "./distribution.js";
 
 function toImageConfig(img: Image) {
   const c = img.config.config ?? {};
@@ -72,9 +73,7 @@ export function addImageRoutes(r: Router, images: ImageService): void {
     const fromSrc = ctx.query.str("fromSrc");
     const fromImage = ctx.query.str("fromImage");
     if (fromSrc === undefined && fromImage === undefined) throw new InvalidArgumentError("either fromSrc or fromImage must be given");
-    if (fromImage !== undefined && fromSrc === undefined) {
-      throw new NotImplementedError(`pulling images from a registry is not supported yet: ${fromImage}`);
-    }
+    if (fromImage !== undefined && fromSrc === undefined) return handlePull(ctx, images, fromImage);
     if (fromSrc !== "-") throw new NotImplementedError(`importing from a URL is not supported: ${fromSrc}`);
     const repo = ctx.query.str("repo") ?? "";
     const tag = ctx.query.str("tag") ?? "";
@@ -126,6 +125,8 @@ export function addImageRoutes(r: Router, images: ImageService): void {
   r.add("GET", "/images/{name*}/history", async (ctx) => {
     sendJson(ctx.res, 200, await images.history(ctx.params["name"]!));
   });
+
+  r.add("POST", "/images/{name*}/push", (ctx) => handlePush(ctx, images));
 
   r.add("POST", "/images/{name*}/tag", async (ctx) => {
     const repo = ctx.query.str("repo");

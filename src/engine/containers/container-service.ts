@@ -309,6 +309,14 @@ export class ContainerService {
     await this.start(rec.id);
   }
 
+  /** Docker's POST /containers/{id}/resize: only TTY containers have a terminal to resize. */
+  async resize(ref: string, height: number, width: number): Promise<void> {
+    const rec = this.get(ref);
+    if (!isRunning(rec.state)) throw new ConflictError(`Container ${rec.id} is not running`);
+    if (!rec.config.tty) return;
+    await this.runtimeFor(rec).resize(this.createOptions(rec), height, width);
+  }
+
   async pause(ref: string): Promise<void> {
     const rec = this.get(ref);
     await this.lock.run(rec.id, async () => {

@@ -83,6 +83,48 @@ export interface RemoveResult {
   Deleted?: string;
 }
 
+/** Registry credentials: the decoded X-Registry-Auth header or a login body. Empty means anonymous. */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  identityToken?: string;
+  registryToken?: string;
+  serverAddress?: string;
+}
+
+/**
+ * One progress message of a pull or push, shaped like Docker's JSON progress
+ * lines without the rendered bar (api/ renders it): `id` is a short layer ID
+ * or a tag, `current`/`total` are bytes, `aux` is push's final {Tag, Digest, Size}.
+ */
+export interface ProgressEvent {
+  id?: string;
+  status?: string;
+  current?: number;
+  total?: number;
+  aux?: { Tag: string; Digest: string; Size: number };
+}
+
+export interface PullOptions {
+  auth?: RegistryAuth;
+  /** The platform to pick from an index; this host's (linux/amd64 here) when absent. */
+  platform?: { os: string; architecture: string; variant?: string };
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export interface PushOptions {
+  auth?: RegistryAuth;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export interface PushResult {
+  tag: string;
+  digest: string;
+  size: number;
+}
+
 export interface ImageService {
   /** Resolves a ref (name[:tag], name@digest, full or short ID) to an image; NotFoundError "No such image: <ref>". */
   get(ref: string): Promise<Image>;
@@ -104,6 +146,12 @@ export interface ImageService {
    */
   remove(ref: string, opts: { force?: boolean; noPrune?: boolean }): Promise<RemoveResult[]>;
   history(ref: string): Promise<Array<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }>>;
+  /** docker pull: `ref` is name[:tag] or name@digest (tag defaults to latest). Errors before the first progress event mean nothing was started. */
+  pull?(ref: string, opts: PullOptions): Promise<Image>;
+  /** docker push of a local name[:tag]: blobs the registry lacks, then the manifest by tag. */
+  push?(ref: string, opts: PushOptions): Promise<PushResult>;
+  /** docker login: checks the credentials against the registry; UnauthorizedError when refused. */
+  login?(auth: RegistryAuth, signal?: AbortSignal): Promise<{ status: string; identityToken: string }>;
 }
 
 /** Supplied by the container service so that images never import containers. */

@@ -8,7 +8,7 @@
  */
 import type { Readable } from "node:stream";
 import { createImageContext, type ImageContext, type ImageServiceDeps } from "./image-deps.js";
-import type { Image, ImageService, ImportOptions, LoadProgress, RemoveResult } from "./image-service.js";
+import type { Image, ImageService, ImportOptions, LoadProgress, PullOptions, PushOptions, PushResult, RegistryAuth, RemoveResult } from "./image-service.js";
 import { toImage } from "./image-view.js";
 import { resolveImage } from "./resolve-image.js";
 import { importRootfs } from "./import-rootfs.js";
@@ -18,12 +18,18 @@ import { tagImage } from "./tag-image.js";
 import { removeImage } from "./remove-image.js";
 import { imageHistory, type HistoryRow } from "./image-history.js";
 import { listImages } from "./list-images.js";
+import { loginToRegistry, RegistryClient, type RegistryClientOptions } from "../../registry/client/index.js";
+import { pullImage } from "./pull-image.js";
+import { pushImage } from "./push-image.js";
 
 export class LocalImageService implements ImageService {
   private readonly ctx: ImageContext;
+  /** Registry client for pull/push/login; owns the bearer-token cache shared by those operations. */
+  private readonly registry: RegistryClient;
 
-  constructor(deps: ImageServiceDeps) {
+  constructor(deps: ImageServiceDeps, registryOptions: RegistryClientOptions = {}) {
     this.ctx = createImageContext(deps);
+    this.registry = new RegistryClient(registryOptions);
   }
 
   async get(ref: string): Promise<Image> {
@@ -56,5 +62,17 @@ export class LocalImageService implements ImageService {
 
   history(ref: string): Promise<HistoryRow[]> {
     return imageHistory(this.ctx, ref);
+  }
+
+  async pull(ref: string, opts: PullOptions): Promise<Image> {
+    return toImage(this.ctx, await pullImage(this.ctx, this.registry, ref, opts));
+  }
+
+  push(ref: string, opts: PushOptions): Promise<PushResult> {
+    return pushImage(this.ctx, this.registry, ref, opts);
+  }
+
+  login(auth: RegistryAuth, signal?: AbortSignal): Promise<{ status: string; identityToken: string }> {
+    return loginToRegistry(this.registry, auth, signal);
   }
 }
