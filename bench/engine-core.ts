@@ -113,6 +113,8 @@ async function main(): Promise<void> {
   try {
     berth = await startBerth(root);
     docker = await startDocker(root);
+    await new Promise((r) => setTimeout(r, 1000));
+    const berthFresh = await sumRssMb([berth.proc.pid!]);
     const berthCli = (args: string[]) => runCmd([process.execPath, BERTH, ...args], { env: berth!.env });
     const dockerCli = (e: Engine, args: string[]) => runCmd([DOCKER, ...args], { env: e.env });
 
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
     await must(dockerCli(berth, ["save", "-o", archive, "busybox:latest"]), "save from berth");
     if (docker) await must(dockerCli(docker, ["load", "-i", archive]), "load into dockerd");
     report(`# engine-core benchmark, ${RUNS} runs each, ${os.cpus().length} cores, ${new Date().toISOString()}`);
+    report(`memory berthd just started: ${berthFresh.toFixed(1)} MB RSS`);
 
     const runTrue = ["run", "--rm", "--network", "none", "busybox", "true"];
     const series = async (label: string, fn: () => Promise<unknown>) => {
