@@ -18,6 +18,11 @@ have mount     || need_pkgs+=(mount)
 have node      || need_pkgs+=(nodejs npm)
 # The real Docker engine: a peer for interop tests and benchmarks, never a dependency of berth.
 have dockerd   || need_pkgs+=(docker.io)
+# Registry peers for the registry tests: Debian's reference registry, skopeo, htpasswd (bcrypt).
+have docker-registry || need_pkgs+=(docker-registry)
+have skopeo    || need_pkgs+=(skopeo)
+have htpasswd  || need_pkgs+=(apache2-utils)
+have script    || need_pkgs+=(bsdutils)
 if ((${#need_pkgs[@]})); then
   echo "setup: installing ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -20,6 +20,7 @@ import { addExecRoutes } from "../api/routes/exec.js";
 import { ExecService } from "../engine/exec/exec-service.js";
 import { addContainerRoutes } from "../api/routes/containers.js";
 import { addImageRoutes } from "../api/routes/images.js";
+import { addDistributionRoutes } from "../api/routes/distribution.js";
 import { addSystemRoutes } from "../api/routes/system.js";
 import { ContainerService } from "../engine/containers/container-service.js";
 import { LocalImageService } from "../engine/images/local-image-service.js";
@@ -104,5 +105,6 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addAttachRoutes(router, containers);
   addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
+  addDistributionRoutes(router, images);
   return { router, containers, close: () => containers.close() };
 }

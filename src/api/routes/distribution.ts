@@ -79,7 +79,7 @@ export function progressBar(current: number, total: number): string {
 export function toProgressMessage(e: ProgressEvent): Record<string, unknown> {
   if (e.aux) return { progressDetail: {}, aux: e.aux };
   const m: Record<string, unknown> = { status: e.status ?? "" };
-  if (e.id !== undefined && (e.current !== undefined || !/^Pulling from /.test(e.status ?? ""))) {
+  if (e.id !== undefined && !e.isMessage) {
     m["progressDetail"] = e.current !== undefined ? { current: e.current, total: e.total } : {};
     if (e.current !== undefined) m["progress"] = progressBar(e.current, e.total ?? 0);
   }

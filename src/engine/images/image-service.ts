@@ -103,6 +103,8 @@ export interface ProgressEvent {
   current?: number;
   total?: number;
   aux?: { Tag: string; Digest: string; Size: number };
+  /** A plain message for `id` (moby progress.Message: no progressDetail), e.g. "Pulling from x". */
+  isMessage?: boolean;
 }
 
 export interface PullOptions {

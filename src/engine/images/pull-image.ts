@@ -139,7 +139,7 @@ export async function pullImage(ctx: ImageContext, client: RegistryClient, refSt
   const created: string[] = [];
   try {
     const resolved = await resolveManifest(repo, ref, platform, signal);
-    emit({ id: ref.tag ?? ref.digest, status: `Pulling from ${ref.path}` });
+    emit({ id: ref.tag ?? ref.digest, status: `Pulling from ${ref.path}`, isMessage: true });
     const { manifest } = resolved;
     const config = await fetchConfig(ctx, repo, manifest.config, signal);
     const diffIds = config.rootfs.diff_ids;
@@ -150,8 +150,9 @@ export async function pullImage(ctx: ImageContext, client: RegistryClient, refSt
       if (layerCompression(l.mediaType) === "zstd") throw new NotImplementedError(`layer ${l.digest}: zstd-compressed layers are not supported`);
     }
     const tagKey = ref.tag !== undefined ? referenceString({ ...ref, digest: undefined }) : undefined;
-    const previous = tagKey ? ctx.metadata.resolveReference(tagKey) : undefined;
-    const refs = [...(tagKey ? [tagKey] : []), `${referenceName(ref)}@${resolved.topDigest}`];
+    const digestKey = `${referenceName(ref)}@${resolved.topDigest}`;
+    const previous = ctx.metadata.resolveReference(tagKey ?? digestKey);
+    const refs = [...(tagKey ? [tagKey] : []), digestKey];
     const existing = ctx.metadata.getRecord(manifest.config.digest);
 
     const applied = new Map<string, AppliedLayer>();
@@ -178,7 +179,8 @@ export async function pullImage(ctx: ImageContext, client: RegistryClient, refSt
         emit({ id, status: "Verifying Checksum" });
         emit({ id, status: "Download complete" });
       });
-      downloads.forEach((p) => p.catch(() => ac.abort(new Error("a layer download failed"))));
+      // The first failure cancels the other downloads with itself as the reason, so it is the error reported.
+      downloads.forEach((p) => p.catch((e: unknown) => ac.abort(e)));
       let parent: string | null = null;
       for (const [i, l] of manifest.layers.entries()) {
         await downloads[i];
