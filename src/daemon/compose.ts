@@ -15,7 +15,10 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { Router } from "../api/router.js";
+import { addArchiveRoutes } from "../api/routes/archive.js";
 import { addAttachRoutes } from "../api/routes/attach.js";
+import { addCommitRoutes } from "../api/routes/commit.js";
+import { ContainerFiles } from "../engine/containers/archive/container-files.js";
 import { addExecRoutes } from "../api/routes/exec.js";
 import { ExecService } from "../engine/exec/exec-service.js";
 import { addContainerRoutes } from "../api/routes/containers.js";
@@ -105,6 +108,8 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addAttachRoutes(router, containers);
   addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
+  addArchiveRoutes(router, new ContainerFiles({ containers, layers, images, log }));
+  addCommitRoutes(router, { containers, images, layers, log });
   addDistributionRoutes(router, images);
   return { router, containers, close: () => containers.close() };
 }

@@ -110,6 +110,16 @@ export class ContainerService {
     return { MergedDir: this.rootfsPath(id), UpperDir: this.d.layers.upperDir(id) };
   }
 
+  /**
+   * Runs `fn` holding this container's lifecycle lock: no start, exit
+   * handling, pause or removal interleaves (cp, export, diff and commit use
+   * it so the root filesystem they read stays mounted, or unmounted, throughout).
+   * `fn` must not call the service's own locking methods.
+   */
+  withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(id, fn);
+  }
+
   // ---- lookup -------------------------------------------------------------
 
   /** Resolves a full ID, a unique ID prefix or a name ("/x" or "x"). */
@@ -217,6 +227,21 @@ export class ContainerService {
     this.cancelRestart(id);
     this.events.emit(`removed:${id}`);
     this.events.emit("event", { type: "container", action: "destroy", id });
+  }
+
+  /**
+   * docker update: `change` gets the current record under the container's lock
+   * (so it cannot race a start or an exit) and returns the record to save; it
+   * applies the new limits to a running container first, so a refused update
+   * leaves the record as it was.
+   */
+  async updateRecord(ref: string, change: (rec: ContainerRecord) => Promise<ContainerRecord>): Promise<ContainerRecord> {
+    const rec = this.get(ref);
+    return this.lock.run(rec.id, async () => {
+      const next = await change(this.get(rec.id));
+      await this.d.store.save(next);
+      return next;
+    });
   }
 
   // ---- start / stop / kill -------------------------------------------------

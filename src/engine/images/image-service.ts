@@ -73,6 +73,21 @@ export interface ImportOptions {
   platform?: { os?: string; architecture?: string };
 }
 
+/** docker commit: what the new image gets besides the layer (see commit-image.ts). */
+export interface CommitOptions {
+  /** The container's image: the new image's parent and base. */
+  parentImageId: string;
+  /** The new image's complete run config. */
+  config: ImageRunConfig;
+  comment?: string;
+  author?: string;
+  /** History's created_by (Docker: the container's command). */
+  createdBy?: string;
+  containerId?: string;
+  /** Repository[:tag] to tag the result with. */
+  ref?: string;
+}
+
 export interface LoadProgress {
   /** A line like Docker's: "Loaded image: busybox:latest" or "Loaded image ID: sha256:…". */
   stream: string;
@@ -148,6 +163,8 @@ export interface ImageService {
    */
   remove(ref: string, opts: { force?: boolean; noPrune?: boolean }): Promise<RemoveResult[]>;
   history(ref: string): Promise<Array<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }>>;
+  /** docker commit: `layer` (a plain OCI layer tar) on top of the parent image becomes a new image. */
+  commitLayer?(layer: Readable, opts: CommitOptions): Promise<Image>;
   /** docker pull: `ref` is name[:tag] or name@digest (tag defaults to latest). Errors before the first progress event mean nothing was started. */
   pull?(ref: string, opts: PullOptions): Promise<Image>;
   /** docker push of a local name[:tag]: blobs the registry lacks, then the manifest by tag. */

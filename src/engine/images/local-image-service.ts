@@ -8,10 +8,11 @@
  */
 import type { Readable } from "node:stream";
 import { createImageContext, type ImageContext, type ImageServiceDeps } from "./image-deps.js";
-import type { Image, ImageService, ImportOptions, LoadProgress, PullOptions, PushOptions, PushResult, RegistryAuth, RemoveResult } from "./image-service.js";
+import type { CommitOptions, Image, ImageService, ImportOptions, LoadProgress, PullOptions, PushOptions, PushResult, RegistryAuth, RemoveResult } from "./image-service.js";
 import { toImage } from "./image-view.js";
 import { resolveImage } from "./resolve-image.js";
 import { importRootfs } from "./import-rootfs.js";
+import { commitImage } from "./commit-image.js";
 import { loadArchive } from "./load-archive.js";
 import { saveArchive } from "./save-archive.js";
 import { tagImage } from "./tag-image.js";
@@ -42,6 +43,10 @@ export class LocalImageService implements ImageService {
 
   async importRootfs(tar: Readable, opts: ImportOptions): Promise<Image> {
     return toImage(this.ctx, await importRootfs(this.ctx, tar, opts));
+  }
+
+  async commitLayer(layer: Readable, opts: CommitOptions): Promise<Image> {
+    return toImage(this.ctx, await commitImage(this.ctx, layer, opts));
   }
 
   load(tar: Readable): Promise<LoadProgress[]> {
