@@ -46,10 +46,25 @@ const importCmd: CommandEntry = { name: "import", summary: "Import the contents 
 const save: CommandEntry = { name: "save", summary: "Save one or more images to a tar archive (streamed to STDOUT by default)", load: () => import("./commands/save.js") };
 const load: CommandEntry = { name: "load", summary: "Load an image from a tar archive or STDIN", load: () => import("./commands/load.js") };
 const version: CommandEntry = { name: "version", summary: "Show the berth version information", load: () => import("./commands/version.js") };
+const attach: CommandEntry = { name: "attach", summary: "Attach local standard input, output, and error streams to a running container", load: () => import("./commands/attach.js") };
+const exec: CommandEntry = { name: "exec", summary: "Execute a command in a running container", load: () => import("./commands/exec.js") };
+const pause: CommandEntry = { name: "pause", summary: "Pause all processes within one or more containers", load: () => import("./commands/pause.js"), preset: { action: "pause" } };
+const unpause: CommandEntry = { name: "unpause", summary: "Unpause all processes within one or more containers", load: () => import("./commands/pause.js"), preset: { action: "unpause" } };
+const top: CommandEntry = { name: "top", summary: "Display the running processes of a container", load: () => import("./commands/top.js") };
+const stats: CommandEntry = { name: "stats", summary: "Display a live stream of container(s) resource usage statistics", load: () => import("./commands/stats.js") };
+const events: CommandEntry = { name: "events", summary: "Get real time events from the server", load: () => import("./commands/events.js") };
+const port: CommandEntry = { name: "port", summary: "List port mappings or a specific mapping for the container", load: () => import("./commands/port.js") };
+const update: CommandEntry = { name: "update", summary: "Update configuration of one or more containers", load: () => import("./commands/update.js") };
+const cp: CommandEntry = { name: "cp", summary: "Copy files/folders between a container and the local filesystem", load: () => import("./commands/cp.js") };
+const diff: CommandEntry = { name: "diff", summary: "Inspect changes to files or directories on a container's filesystem", load: () => import("./commands/diff.js") };
+const exportCmd: CommandEntry = { name: "export", summary: "Export a container's filesystem as a tar archive", load: () => import("./commands/export.js") };
+const commit: CommandEntry = { name: "commit", summary: "Create a new image from a container's changes", load: () => import("./commands/commit.js") };
+const prune = (kind: string, summary: string): CommandEntry => ({ name: "prune", summary, load: () => import("./commands/prune.js"), preset: { kind } });
 const info: CommandEntry = { name: "info", summary: "Display system-wide information", load: () => import("./commands/info.js") };
 
 export const TOP_LEVEL: CommandEntry[] = [
-  run, create, start, stop, kill, restart, rm, ps, logs, wait, rename, inspect,
+  run, create, start, stop, kill, restart, rm, ps, logs, wait, rename, inspect, attach, exec,
+  pause, unpause, top, stats, events, port, update, cp, diff, exportCmd, commit,
   images, rmi, tag, history, importCmd, save, load, version, info,
 ];
 
@@ -59,7 +74,9 @@ export const GROUPS: CommandGroup[] = [
     summary: "Manage containers",
     commands: [
       { ...ps, name: "ls", aliases: ["ps", "list"] },
-      run, create, start, stop, kill, restart, logs, wait, rename,
+      run, create, start, stop, kill, restart, logs, wait, rename, attach, exec,
+      pause, unpause, top, stats, port, update, cp, diff, exportCmd, commit,
+      prune("container", "Remove all stopped containers"),
       { ...rm, aliases: ["remove"] },
       { ...inspect, preset: { type: "container" } },
     ],
@@ -72,11 +89,17 @@ export const GROUPS: CommandGroup[] = [
       { ...rmi, name: "rm", aliases: ["remove"] },
       { ...inspect, preset: { type: "image" } },
       history, tag, importCmd, save, load,
+      prune("image", "Remove unused images"),
     ],
   },
   {
     name: "system",
     summary: "Manage berth",
-    commands: [info],
+    commands: [
+      info,
+      events,
+      { name: "df", summary: "Show docker disk usage", load: () => import("./commands/system-df.js") },
+      prune("system", "Remove unused data"),
+    ],
   },
 ];

@@ -10,15 +10,16 @@
  */
 import { readFileSync } from "node:fs";
 import type { ContainerCreateRequest, WaitCondition } from "../apitypes/index.js";
-import { DaemonError, type EngineClient } from "../client/index.js";
+import { DaemonError, type EngineClient, type PendingWait } from "../client/index.js";
 import type { CliContext } from "./context.js";
 import { buildCreateRequest } from "./options/create-request.js";
 import type { ContainerFlags } from "./options/container-flags.js";
+import { AttachedSession } from "./tty/attached-session.js";
 
 export async function createContainer(
   ctx: CliContext,
   client: EngineClient,
-  input: { flags: ContainerFlags; image: string; command: string[]; detach: boolean },
+  input: { flags: ContainerFlags; image: string; command: string[]; detach: boolean; consoleSize?: [number, number] },
 ): Promise<{ id: string; body: ContainerCreateRequest }> {
   const body = buildCreateRequest({ ...input, env: ctx.env, readFile: (path) => readFileSync(path, "utf8") });
   try {
@@ -38,38 +39,74 @@ export interface AttachedRunOptions {
   stdin: boolean;
   tty: boolean;
   condition: WaitCondition;
-  /** Forward SIGINT/SIGTERM to the container (docker's --sig-proxy, default on). */
+  /** Forward SIGINT/SIGTERM (and WINCH) to the container (docker's --sig-proxy, default on). */
   proxySignals: boolean;
+  detachKeys?: string;
 }
 
-/** Attaches, starts and waits; resolves with the container's exit status. */
-export async function attachStartWait(ctx: CliContext, client: EngineClient, id: string, options: AttachedRunOptions): Promise<number> {
-  const stream = await client.attach(id, { stdin: options.stdin, stdout: true, stderr: true, tty: options.tty });
-  if (!options.stdin) stream.closeInput();
-  const output = stream.pipeOutput(ctx.stdout, ctx.stderr);
-  output.catch(() => undefined); // observed below; avoid an unhandled rejection if start fails first
-  const pending = await client.beginWait(id, { condition: options.condition });
+/**
+ * Attaches, starts and waits; resolves with the container's exit status, or
+ * undefined when the user detached with the detach keys (exit 0, the
+ * container keeps running, the wait is dropped).
+ */
+export async function attachStartWait(ctx: CliContext, client: EngineClient, id: string, options: AttachedRunOptions): Promise<number | undefined> {
+  const stream = await client.attach(id, { stdin: options.stdin, stdout: true, stderr: true, tty: options.tty, detachKeys: options.detachKeys });
+  const session = new AttachedSession(ctx, stream, { tty: options.tty, stdin: options.stdin, detachKeys: options.detachKeys });
+  let pending: PendingWait | undefined;
+  let removeProxy = () => undefined as void;
   try {
-    await client.startContainer(id);
-  } catch (err) {
-    stream.destroy();
-    pending.cancel();
-    throw err;
-  }
-  if (options.stdin) stream.pipeInput(ctx.stdin).catch(() => stream.closeInput());
-  const removeProxy = options.proxySignals ? proxySignals(client, id) : () => undefined;
-  try {
-    const [, result] = await Promise.all([output, pending.result]);
+    pending = await client.beginWait(id, { condition: options.condition });
+    try {
+      await client.startContainer(id, { detachKeys: options.detachKeys });
+    } catch (err) {
+      stream.destroy();
+      pending.cancel();
+      throw err;
+    }
+    session.startInput();
+    session.followSize((size) => client.containerOps.resize(id, size));
+    removeProxy = options.proxySignals ? proxySignals(client, id, options.tty) : removeProxy;
+    if ((await session.wait()) === "detached") {
+      pending.cancel();
+      return undefined;
+    }
+    const result = await pending.result;
     if (result.Error?.Message) ctx.stderr.write(`${result.Error.Message}\n`);
     return result.StatusCode;
   } finally {
     removeProxy();
+    session.close();
   }
 }
 
-function proxySignals(client: EngineClient, id: string): () => void {
-  const handlers = (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const).map((signal) => {
-    const handler = () => void client.killContainer(id, { signal }).catch(() => undefined);
+/** Streams to an already running container (`berth attach`, `start -a` of a running one): no start, no wait armed first. */
+export async function attachRunning(
+  ctx: CliContext,
+  client: EngineClient,
+  id: string,
+  options: { stdin: boolean; tty: boolean; proxySignals: boolean; detachKeys?: string },
+): Promise<number | undefined> {
+  const stream = await client.attach(id, { stdin: options.stdin, stdout: true, stderr: true, tty: options.tty, detachKeys: options.detachKeys });
+  const session = new AttachedSession(ctx, stream, options);
+  const removeProxy = options.proxySignals ? proxySignals(client, id, options.tty) : () => undefined;
+  try {
+    session.startInput();
+    session.followSize((size) => client.containerOps.resize(id, size));
+    if ((await session.wait()) === "detached") return undefined;
+    // The stream ended: the container stopped (or is restarting). Its status is the exit code.
+    const result = await client.wait(id, { condition: "not-running" }).catch(() => undefined);
+    return result?.StatusCode ?? (await client.inspectContainer(id)).State.ExitCode;
+  } finally {
+    removeProxy();
+    session.close();
+  }
+}
+
+function proxySignals(client: EngineClient, id: string, tty: boolean): () => void {
+  // With a TTY the docker CLI forwards WINCH too (04-run-tty.txt: kill?signal=WINCH next to the resize).
+  const signals = tty ? (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGWINCH"] as const) : (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const);
+  const handlers = signals.map((signal) => {
+    const handler = () => void client.killContainer(id, { signal: signal.slice(3) }).catch(() => undefined);
     process.on(signal, handler);
     return () => process.off(signal, handler);
   });

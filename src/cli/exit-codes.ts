@@ -24,6 +24,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** Print as is even from run/create (no "berth: " prefix or help hint), as docker does for CheckTty. */
+    readonly bare = false,
   ) {
     super(message);
   }

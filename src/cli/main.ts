@@ -7,7 +7,7 @@
 import { Command, CommanderError } from "commander";
 import { GROUPS, TOP_LEVEL, type CommandEntry } from "./command-table.js";
 import { createContext, type CliContext } from "./context.js";
-import { exitReportFor, type Phase } from "./exit-codes.js";
+import { CliError, exitReportFor, type Phase } from "./exit-codes.js";
 
 /** The command words the user typed: ["run"] or ["container", "ls"], skipping global flags. */
 function requestedPath(argv: string[]): string[] {
@@ -68,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 125;
     }
     const report = exitReportFor(err, phase);
-    if (report.message) {
+    if (report.message && err instanceof CliError && err.bare) {
+      process.stderr.write(report.message + "\n");
+    } else if (report.message) {
       const hint = phase === "setup" ? `\n\nRun 'berth ${first === "container" ? "container " + second : first} --help' for more information` : "";
       process.stderr.write((phase === "setup" ? "berth: " : "") + report.message + hint + "\n");
     }

@@ -25,6 +25,9 @@ import { AttachStream } from "./attach-stream.js";
 import { collectProgress, readJsonLines } from "./json-lines.js";
 import { HttpTransport, pathSegment, readText } from "./http-transport.js";
 import { resolveSocketPath } from "./host.js";
+import { ExecApi } from "./exec-api.js";
+import { ContainerOpsApi } from "./container-ops-api.js";
+import { SystemApi } from "./system-api.js";
 
 export interface EngineClientOptions {
   /** Socket path; default from BERTH_HOST / DOCKER_HOST / /run/berth/berth.sock. */
@@ -81,9 +84,18 @@ export interface ImportImageOptions {
 
 export class EngineClient {
   readonly transport: HttpTransport;
+  /** exec create/start/resize/inspect */
+  readonly exec: ExecApi;
+  /** resize, pause, top, stats, update, changes, export, archive, commit */
+  readonly containerOps: ContainerOpsApi;
+  /** events, df, prunes */
+  readonly system: SystemApi;
 
   constructor(options: EngineClientOptions = {}) {
     this.transport = new HttpTransport(options.socketPath ?? resolveSocketPath(), options.apiVersion);
+    this.exec = new ExecApi(this.transport);
+    this.containerOps = new ContainerOpsApi(this.transport);
+    this.system = new SystemApi(this.transport);
   }
 
   get socketPath(): string {

@@ -123,6 +123,8 @@ export class HttpTransport {
    */
   async hijack(method: string, path: string, options: RequestOptions = {}): Promise<Hijacked> {
     const fullPath = (await this.prefix()) + path + buildQuery(options.query);
+    // exec start carries {"Detach":false,"Tty":…} on the upgrade request.
+    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body) + "\n");
     return new Promise<Hijacked>((resolve, reject) => {
       const req = http.request({
         socketPath: this.socketPath,
@@ -131,7 +133,8 @@ export class HttpTransport {
         agent: false,
         headers: {
           "User-Agent": USER_AGENT,
-          "Content-Type": "text/plain",
+          "Content-Type": payload ? "application/json" : "text/plain",
+          ...(payload ? { "Content-Length": String(payload.length) } : {}),
           Connection: "Upgrade",
           Upgrade: "tcp",
           ...options.headers,
@@ -145,7 +148,7 @@ export class HttpTransport {
         readText(res).then((text) => reject(daemonErrorFromBody(res.statusCode ?? 0, text)), reject);
       });
       req.on("error", (err) => reject(this.wrapConnectError(err)));
-      req.end();
+      req.end(payload);
     });
   }
 

@@ -9,6 +9,11 @@ import type { ProgressMessage } from "../apitypes/index.js";
 import { StreamError } from "./errors.js";
 
 export async function* readJsonLines<T>(body: Readable): AsyncGenerator<T> {
+  for await (const line of readLines(body)) yield JSON.parse(line) as T;
+}
+
+/** The non-empty lines of a body, trimmed; for callers that need the exact text (events' 19-digit timeNano). */
+export async function* readLines(body: Readable): AsyncGenerator<string> {
   let pending = "";
   body.setEncoding("utf8");
   for await (const chunk of body) {
@@ -17,10 +22,10 @@ export async function* readJsonLines<T>(body: Readable): AsyncGenerator<T> {
     while ((newline = pending.indexOf("\n")) >= 0) {
       const line = pending.slice(0, newline).trim();
       pending = pending.slice(newline + 1);
-      if (line) yield JSON.parse(line) as T;
+      if (line) yield line;
     }
   }
-  if (pending.trim()) yield JSON.parse(pending) as T;
+  if (pending.trim()) yield pending.trim();
 }
 
 /** Reads a progress stream to its end, forwarding each message; throws StreamError on an in-stream error. */

@@ -4,10 +4,12 @@ import type { CliContext } from "../context.js";
 import { ContainerExit } from "../exit-codes.js";
 import { addContainerFlags, type ContainerFlags } from "../options/container-flags.js";
 import { attachStartWait, createContainer } from "../container-session.js";
+import { checkTty, consoleSize } from "../tty/check-tty.js";
 
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
   sigProxy: boolean;
+  detachKeys?: string;
 }
 
 export function define(cmd: Command, ctx: CliContext): void {
@@ -17,12 +19,16 @@ export function define(cmd: Command, ctx: CliContext): void {
     .argument("[command...]")
     .option("-d, --detach", "Run container in background and print container ID")
     .option("--no-sig-proxy", "Do not proxy received signals to the process")
+    .option("--detach-keys <string>", "Override the key sequence for detaching a container")
     // Everything after IMAGE belongs to the container: `run busybox ls -l` must not parse -l.
     .passThroughOptions()
     .action(async (image: string, command: string[], flags: RunFlags) => {
-      const client = await ctx.client();
       const detach = Boolean(flags.detach);
-      const { id } = await createContainer(ctx, client, { flags, image, command, detach });
+      const tty = Boolean(flags.tty);
+      // Before anything reaches the daemon, like the docker CLI's runContainer.
+      if (!detach) checkTty(ctx, { attachStdin: Boolean(flags.interactive), tty });
+      const client = await ctx.client();
+      const { id } = await createContainer(ctx, client, { flags, image, command, detach, consoleSize: detach ? undefined : consoleSize(ctx) });
       if (detach) {
         // Like docker (03 transcript) start without waiting on an exit; print the full ID.
         await client.startContainer(id);
@@ -31,10 +37,11 @@ export function define(cmd: Command, ctx: CliContext): void {
       }
       const status = await attachStartWait(ctx, client, id, {
         stdin: Boolean(flags.interactive),
-        tty: false,
+        tty,
         condition: flags.rm ? "removed" : "next-exit",
         proxySignals: flags.sigProxy,
+        detachKeys: flags.detachKeys,
       });
-      if (status !== 0) throw new ContainerExit(status);
+      if (status !== undefined && status !== 0) throw new ContainerExit(status);
     });
 }

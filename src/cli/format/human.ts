@@ -11,15 +11,15 @@ function formatG3(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
-/** go-units HumanSize: decimal (1000-based) units, 3 significant digits. */
-export function humanSize(bytes: number): string {
+/** go-units HumanSize: decimal (1000-based) units, 3 significant digits (4 for HumanSize proper, as `system df` prints). */
+export function humanSize(bytes: number, precision = 3): string {
   let size = bytes;
   let unit = 0;
   while (size >= 1000 && unit < DECIMAL_UNITS.length - 1) {
     size /= 1000;
     unit++;
   }
-  return formatG3(size) + DECIMAL_UNITS[unit];
+  return (precision === 3 ? formatG3(size) : String(Number(size.toPrecision(precision)))) + DECIMAL_UNITS[unit];
 }
 
 /** go-units HumanDuration, for "<x> ago" and "Up <x>". */
@@ -58,4 +58,17 @@ export function parseRamBytes(text: string): number {
   if (!match) throw new InvalidSizeError(`invalid size: '${text}'`);
   const unit = (match[2] ?? "").toLowerCase();
   return Math.floor(Number(match[1]) * BINARY_UNITS[unit]!);
+}
+
+const BINARY_ABBRS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
+
+/** go-units BytesSize: binary (1024-based) units, `%.4g` ("520KiB", "23.54GiB"), as `docker stats` shows memory. */
+export function bytesSize(bytes: number): string {
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < BINARY_ABBRS.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return String(Number(size.toPrecision(4))) + BINARY_ABBRS[unit];
 }

@@ -12,13 +12,13 @@ function displayWidth(text: string): number {
   return [...text].length;
 }
 
-export function alignColumns(lines: string[]): string {
+export function alignColumns(lines: string[], minWidth = MIN_WIDTH): string {
   const rows = lines.map((line) => line.split("\t"));
   const widths: number[] = [];
   for (const cells of rows) {
     cells.slice(0, -1).forEach((cell, i) => {
       const width = displayWidth(cell) > 0 ? displayWidth(cell) + PADDING : 0;
-      widths[i] = Math.max(widths[i] ?? MIN_WIDTH, width);
+      widths[i] = Math.max(widths[i] ?? minWidth, width);
     });
   }
   return rows

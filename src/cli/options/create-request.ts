@@ -31,6 +31,8 @@ export interface CreateInputs {
   detach: boolean;
   env: NodeJS.ProcessEnv;
   readFile: (path: string) => string;
+  /** The client terminal's [rows, cols] when -t runs attached in a terminal (docker sends it as HostConfig.ConsoleSize). */
+  consoleSize?: [number, number];
 }
 
 function parseInteger(flag: string, text: string | undefined): number | undefined {
@@ -80,7 +82,6 @@ function buildHostConfig(flags: ContainerFlags, readOnlyVolumes: string[]): Host
 
 export function buildCreateRequest(input: CreateInputs): ContainerCreateRequest {
   const { flags, detach } = input;
-  if (flags.tty) throw new FlagError("TTY mode (-t) is not supported yet");
   const env = [
     ...flags.envFile.flatMap((file) => parseEnvFile(input.readFile(file), input.env)),
     ...flags.env.map((entry) => parseEnvEntry(entry, input.env)),
@@ -103,7 +104,7 @@ export function buildCreateRequest(input: CreateInputs): ContainerCreateRequest 
     AttachStdin: !detach && interactive,
     AttachStdout: !detach,
     AttachStderr: !detach,
-    Tty: false,
+    Tty: Boolean(flags.tty),
     OpenStdin: interactive,
     // docker CLI: stdin closes with the first attach that ends it, when run attaches stdin.
     StdinOnce: !detach && interactive,
@@ -116,6 +117,7 @@ export function buildCreateRequest(input: CreateInputs): ContainerCreateRequest 
     Labels: parseLabels(flags.label),
     HostConfig: buildHostConfig(flags, binds),
   };
+  if (input.consoleSize && flags.tty) body.HostConfig!.ConsoleSize = input.consoleSize;
   if (Object.keys(volumes).length > 0) body.Volumes = volumes;
   if (Object.keys(exposed).length > 0) body.ExposedPorts = exposed;
   if (flags.stopSignal !== undefined) body.StopSignal = flags.stopSignal;
