@@ -77,3 +77,19 @@ export async function overlayChanges(upperDir: string, lowerDirs: readonly strin
   await walk("/");
   return changes;
 }
+
+/**
+ * Drops the changes that only exist because the runtime created mount points
+ * (/etc/hosts, /etc/hostname, /etc/resolv.conf): Docker keeps those in an init
+ * layer below the container's, so `docker diff` never shows them — nor their
+ * parent directory when nothing else below it changed.
+ */
+export function withoutMountPoints(changes: readonly Change[], mountPoints: readonly string[]): Change[] {
+  const masked = new Set(mountPoints);
+  const kept = changes.filter((c) => !(masked.has(c.Path) && c.Kind === ChangeKind.Added));
+  const parents = new Set(mountPoints.map((m) => m.slice(0, m.lastIndexOf("/")) || "/"));
+  return kept.filter((c) => {
+    if (!parents.has(c.Path) || c.Kind !== ChangeKind.Modified) return true;
+    return kept.some((o) => o.Path.startsWith(c.Path + "/"));
+  });
+}

@@ -156,3 +156,18 @@ test("overlayChanges: added, modified, deleted, with parents as Docker reports t
   if (isRoot) expected.push({ Path: "/usr/bin", Kind: 0 }, { Path: "/usr/bin/tool", Kind: 2 });
   assert.deepEqual(changes, expected);
 });
+
+test("diff hides the runtime's /etc mount points and a parent changed only by them", async () => {
+  const { withoutMountPoints, ChangeKind } = await import("./changes.js");
+  const mp = ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf"];
+  const only = [
+    { Path: "/etc", Kind: ChangeKind.Modified },
+    { Path: "/etc/hostname", Kind: ChangeKind.Added },
+    { Path: "/etc/hosts", Kind: ChangeKind.Added },
+    { Path: "/tmp", Kind: ChangeKind.Modified },
+    { Path: "/tmp/x", Kind: ChangeKind.Added },
+  ];
+  assert.deepEqual(withoutMountPoints(only, mp), [only[3], only[4]]);
+  const more = [{ Path: "/etc", Kind: ChangeKind.Modified }, { Path: "/etc/hosts", Kind: ChangeKind.Added }, { Path: "/etc/passwd", Kind: ChangeKind.Modified }];
+  assert.deepEqual(withoutMountPoints(more, mp), [more[0], more[2]]);
+});

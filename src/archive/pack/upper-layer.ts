@@ -44,10 +44,17 @@ async function visitUpper(abs: string, rel: string, st: Stats, header: Headers):
   return { header };
 }
 
-/** Streams the layer tar of `upperDir`; walk errors surface as stream errors. */
-export function packUpperDir(upperDir: string): Readable {
+/**
+ * Streams the layer tar of `upperDir`; walk errors surface as stream errors.
+ * `masked` names (without a leading "/") of empty files to leave out: the
+ * mount points the runtime created for /etc/hosts and friends, which Docker
+ * keeps in a separate init layer so they never reach a commit.
+ */
+export function packUpperDir(upperDir: string, masked: ReadonlySet<string> = new Set()): Readable {
   const pack = tar.pack();
-  const packer = new TreePacker(pack, { visit: visitUpper });
+  const visit = (abs: string, rel: string, st: Stats, header: Headers): Promise<VisitResult> | VisitResult =>
+    masked.has(rel) && st.isFile() && st.size === 0 ? { header: null } : visitUpper(abs, rel, st, header);
+  const packer = new TreePacker(pack, { visit });
   packer.addChildren(upperDir, "").then(
     () => pack.finalize(),
     (e: Error) => pack.destroy(e),

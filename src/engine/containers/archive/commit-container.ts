@@ -13,6 +13,7 @@
  */
 import { InvalidArgumentError, NotImplementedError } from "../../../errors/index.js";
 import { packUpperDir } from "../../../archive/pack/upper-layer.js";
+import { RUNTIME_MOUNT_POINTS } from "./mount-points.js";
 import type { LayerStore } from "../../../store/snapshots/snapshotter.js";
 import { applyChanges } from "../../images/change-instructions.js";
 import type { Image, ImageRunConfig, ImageService } from "../../images/image-service.js";
@@ -69,7 +70,7 @@ export async function commitContainer(
   try {
     const img = await containers.withLock(rec.id, async () => {
       const cur = containers.get(rec.id);
-      return images.commitLayer!(packUpperDir(layers.upperDir(rec.id)), {
+      return images.commitLayer!(packUpperDir(layers.upperDir(rec.id), new Set(RUNTIME_MOUNT_POINTS.map((m) => m.slice(1)))), {
         parentImageId: cur.imageId,
         config,
         comment: req.comment,

@@ -27,7 +27,8 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { overlayChanges, type Change } from "../../../archive/pack/changes.js";
+import { overlayChanges, withoutMountPoints, type Change } from "../../../archive/pack/changes.js";
+import { RUNTIME_MOUNT_POINTS } from "./mount-points.js";
 import { packPath, packRoot } from "../../../archive/pack/path-archive.js";
 import { InvalidArgumentError } from "../../../errors/index.js";
 import type { LayerStore } from "../../../store/snapshots/snapshotter.js";
@@ -122,7 +123,7 @@ export class ContainerFiles {
     return containers.withLock(id, async () => {
       const top = (await this.d.images.get(containers.get(id).imageId)).topChainId;
       const lowers = top === null ? [] : (await layers.chain(top)).reverse().map((c) => layers.layerDir(c));
-      return overlayChanges(layers.upperDir(id), lowers);
+      return withoutMountPoints(await overlayChanges(layers.upperDir(id), lowers), RUNTIME_MOUNT_POINTS);
     });
   }
 }
