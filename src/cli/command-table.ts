@@ -70,6 +70,14 @@ export const TOP_LEVEL: CommandEntry[] = [
 
 export const GROUPS: CommandGroup[] = [
   {
+    name: "registry",
+    summary: "Run and maintain an OCI distribution registry",
+    commands: [
+      { name: "serve", summary: "Serve an OCI distribution registry from a storage root", load: () => import("./commands/registry.js"), preset: { action: "serve" } },
+      { name: "gc", summary: "Delete blobs no manifest references (offline only)", load: () => import("./commands/registry.js"), preset: { action: "gc" } },
+    ],
+  },
+  {
     name: "container",
     summary: "Manage containers",
     commands: [
