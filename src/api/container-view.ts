@@ -6,6 +6,31 @@
 import type { ContainerRecord, MountSpec } from "../engine/containers/types.js";
 import { humanStatus, ZERO_TIME } from "../engine/containers/state.js";
 import { etcFilePaths } from "../engine/containers/etc-files.js";
+import { healthOf, healthString } from "../engine/containers/health-monitor.js";
+import { healthcheckToWire } from "../engine/containers/health-config.js";
+
+/** State.Health as Docker shows it; undefined (omitted) for a container without a health check. */
+function healthView(rec: ContainerRecord) {
+  if (!rec.config.healthcheck) return undefined;
+  const h = healthOf(rec.id);
+  if (!h) {
+    if (rec.config.healthcheck.test[0] === "NONE") return undefined;
+    return { Status: rec.state.status === "running" || rec.state.status === "paused" ? "starting" : "unhealthy", FailingStreak: 0, Log: [] };
+  }
+  return {
+    Status: h.status,
+    FailingStreak: h.failingStreak,
+    Log: h.log.map((r) => ({ Start: r.start, End: r.end, ExitCode: r.exitCode, Output: r.output })),
+  };
+}
+
+/** ps Status: "Up 3 seconds (healthy)" etc. for a running container with a health check. */
+export function statusWithHealth(rec: ContainerRecord): string {
+  const base = humanStatus(rec.state);
+  if (rec.state.status !== "running") return base;
+  const h = healthOf(rec.id);
+  return h ? `${base} (${healthString(h)})` : base;
+}
 
 const MASKED = ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"];
 const READONLY = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
@@ -61,6 +86,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       Error: s.status === "exited" || s.status === "dead" ? s.error : "",
       StartedAt: "startedAt" in s ? s.startedAt : ZERO_TIME,
       FinishedAt: "finishedAt" in s ? s.finishedAt : ZERO_TIME,
+      Health: healthView(rec),
     },
     Image: rec.imageId,
     ResolvConfPath: etc.resolvConfPath,
@@ -165,6 +191,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       Labels: rec.config.labels,
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
+      Healthcheck: healthcheckToWire(rec.config.healthcheck),
     },
     NetworkSettings: {
       Bridge: "",
@@ -202,7 +229,7 @@ export function toSummary(rec: ContainerRecord, o: { binds: MountSpec[]; sizeRw?
     SizeRootFs: o.sizeRootFs,
     Labels: rec.config.labels,
     State: rec.state.status,
-    Status: humanStatus(rec.state),
+    Status: statusWithHealth(rec),
     HostConfig: { NetworkMode: rec.hostConfig.networkMode },
     NetworkSettings: { Networks: networks(rec) },
     Mounts: mountPoints(rec, o.binds),

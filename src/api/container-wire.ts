@@ -8,6 +8,7 @@ import { InvalidArgumentError } from "../errors/index.js";
 import type { CreateContainerInput } from "../engine/containers/create-container.js";
 import { parseApiMount, parseBind, parseTmpfsMap, type ApiMount } from "../engine/containers/mount-parse.js";
 import type { ContainerConfig, HostConfigSpec } from "../engine/containers/types.js";
+import { parseHealthcheck } from "../engine/containers/health-config.js";
 
 type Obj = Record<string, unknown>;
 
@@ -80,6 +81,7 @@ export function parseContainerConfig(body: Obj): ContainerConfig {
   for (const e of env) if (e.startsWith("=") || e === "") throw new InvalidArgumentError(`invalid environment variable: ${e}`);
   const stopTimeout = body["StopTimeout"];
   if (stopTimeout !== undefined && stopTimeout !== null && (typeof stopTimeout !== "number" || !Number.isInteger(stopTimeout))) bad("StopTimeout", "an integer");
+  const healthcheck = parseHealthcheck(body["Healthcheck"]);
   return {
     hostname: str(body, "Hostname"),
     domainname: str(body, "Domainname"),
@@ -100,6 +102,7 @@ export function parseContainerConfig(body: Obj): ContainerConfig {
     stopTimeout: typeof stopTimeout === "number" ? stopTimeout : undefined,
     exposedPorts: objMap(body, "ExposedPorts") ?? {},
     volumes: objMap(body, "Volumes"),
+    ...(healthcheck ? { healthcheck } : {}),
   };
 }
 

@@ -25,6 +25,10 @@ import { addContainerRoutes } from "../api/routes/containers.js";
 import { addImageRoutes } from "../api/routes/images.js";
 import { addDistributionRoutes } from "../api/routes/distribution.js";
 import { addSystemRoutes } from "../api/routes/system.js";
+import { addEventRoutes } from "../api/routes/events.js";
+import { addObserveRoutes } from "../api/routes/observe.js";
+import { addPruneRoutes } from "../api/routes/prune.js";
+import { EventBus, bridgeContainerEvents } from "../engine/events/index.js";
 import { ContainerService } from "../engine/containers/container-service.js";
 import { LocalImageService } from "../engine/images/local-image-service.js";
 import { openRuntimeDriver, resolveUser } from "../runtime/index.js";
@@ -83,6 +87,9 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     log,
   });
   containersRef = containers;
+  // subscribed before reconcile so restarts at daemon start are recorded too
+  const events = new EventBus(1000);
+  bridgeContainerEvents(containers, events);
   await containers.reconcile();
 
   const router = new Router();
@@ -111,5 +118,8 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addArchiveRoutes(router, new ContainerFiles({ containers, layers, images, log }));
   addCommitRoutes(router, { containers, images, layers, log });
   addDistributionRoutes(router, images);
+  addEventRoutes(router, { bus: events });
+  addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
+  addPruneRoutes(router, { containers, images });
   return { router, containers, close: () => containers.close() };
 }

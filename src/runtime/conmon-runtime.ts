@@ -29,6 +29,7 @@ import { RuntimeCreateError } from "./create-error.js";
 import { cgroupOomKilled, readExitFile, waitForConmonExit } from "./exit-record.js";
 import { openAttachStdin } from "./attach-stdin.js";
 import { isNotExistMessage, isNotRunningMessage, runtimeArgs, type RuntimeCli } from "./runtime-args.js";
+import { updateArgs } from "./update-resources.js";
 import type {
   CreateOptions,
   ExitInfo,
@@ -38,6 +39,7 @@ import type {
   SpecInput,
   ExecProcess,
   ExecRequest,
+  ResourceLimits,
 } from "./runtime-driver.js";
 import { buildSpec } from "./spec/build-spec.js";
 import { openContainerStdin } from "./container-stdin.js";
@@ -217,6 +219,10 @@ export class ConmonRuntime implements RuntimeDriver {
     } finally {
       await fh.close();
     }
+  }
+
+  async update(id: string, limits: ResourceLimits): Promise<void> {
+    await this.#runOrMap(updateArgs(this.#cli, id, limits, { swapSupported: this.#opts.host.swapSupported ?? true }), id);
   }
 
   exec(opts: CreateOptions, req: ExecRequest): Promise<ExecProcess> {

@@ -1,5 +1,6 @@
 /**
- * `docker exec` without a TTY: `<runtime> exec --process spec.json ID` with
+ * `docker exec` without a TTY (with one: exec-tty.ts, chosen here when the
+ * request has `tty: true`): `<runtime> exec --process spec.json ID` with
  * its stdio piped to berthd. The runtime joins the container's namespaces and
  * cgroup, execs the process, and exits with its exit code. The process spec
  * starts from the container's own (so an exec gets the same capabilities,
@@ -17,6 +18,7 @@ import { spawnAttached } from "../sys/spawn-detached.js";
 import { createFailureCode, runtimeLogMessage } from "./create-error.js";
 import type { CreateOptions, ExecProcess, ExecRequest } from "./runtime-driver.js";
 import { runtimeArgs, type RuntimeCli } from "./runtime-args.js";
+import { startTtyExec, type TtyExecRequest } from "./exec-tty.js";
 import { computeCapabilities } from "./spec/capability-opts.js";
 import type { HostInfo, OciProcess, OciSpec } from "./spec/oci-spec.js";
 
@@ -37,6 +39,8 @@ export function execProcessSpec(base: OciProcess, req: ExecRequest, host: HostIn
 }
 
 export async function startExec(cli: RuntimeCli, opts: CreateOptions, req: ExecRequest, host: HostInfo): Promise<ExecProcess> {
+  // with a terminal conmon holds the pty (exec-tty.ts)
+  if ((req as TtyExecRequest).tty) return startTtyExec(cli, opts, req, host);
   const spec = JSON.parse(await fs.readFile(path.join(opts.bundleDir, "config.json"), "utf8")) as OciSpec;
   const dir = path.join(opts.bundleDir, "exec");
   await fs.mkdir(dir, { recursive: true });

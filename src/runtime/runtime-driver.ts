@@ -137,6 +137,8 @@ export interface RuntimeDriver {
   exec(opts: CreateOptions, req: ExecRequest): Promise<ExecProcess>;
   /** Sets a TTY container's terminal size. */
   resize(opts: CreateOptions, height: number, width: number): Promise<void>;
+  /** `<runtime> update`: applies new cgroup limits to a running container (docker update). Optional for fakes. */
+  update?(id: string, limits: ResourceLimits): Promise<void>;
 }
 
 export interface ExecRequest {

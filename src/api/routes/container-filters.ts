@@ -1,13 +1,16 @@
 /**
  * GET /containers/json filters, as Docker applies them: status, name
  * (substring/regex on the name), id (prefix), label (key or key=value),
- * ancestor (image name or ID), exited (exit code).
+ * ancestor (image name or ID), exited (exit code), health
+ * (starting|healthy|unhealthy|none, from the health monitor).
  */
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { ContainerRecord } from "../../engine/containers/types.js";
 import type { ImageService } from "../../engine/images/image-service.js";
+import { healthOf } from "../../engine/containers/health-monitor.js";
 
 const KNOWN = new Set(["status", "name", "id", "label", "ancestor", "exited", "before", "since", "health", "network", "volume", "publish", "expose", "is-task", "isolation"]);
+const HEALTH = new Set(["starting", "healthy", "unhealthy", "none"]);
 const STATUSES = new Set(["created", "restarting", "running", "removing", "paused", "exited", "dead"]);
 
 /** Rejects unknown filter keys and bad values before any container is looked at. */
@@ -15,6 +18,7 @@ export function validateContainerFilters(f: Record<string, string[]>): void {
   for (const [k, vals] of Object.entries(f)) {
     if (!KNOWN.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
     if (k === "status") for (const v of vals) if (!STATUSES.has(v)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`);
+    if (k === "health") for (const v of vals) if (!HEALTH.has(v)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${v}`);
     if (k === "exited") for (const v of vals) if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid filter 'exited=${v}'`);
   }
 }
@@ -43,6 +47,11 @@ export async function matchesFilters(rec: ContainerRecord, f: Record<string, str
       case "exited": {
         const code = rec.state.status === "exited" ? rec.state.exitCode : undefined;
         if (code === undefined || !vals.some((v) => Number(v) === code)) return false;
+        break;
+      }
+      case "health": {
+        const h = healthOf(rec.id);
+        if (!vals.includes(h && rec.config.healthcheck ? h.status : "none")) return false;
         break;
       }
       case "ancestor": {

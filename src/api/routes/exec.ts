@@ -1,7 +1,8 @@
 /**
  * Exec endpoints: POST /containers/{id}/exec, POST /exec/{id}/start (hijacked
- * like attach: raw stdin in, framed stdout/stderr out, the daemon closes when
- * the process' output ends), GET /exec/{id}/json, POST /exec/{id}/resize.
+ * like attach: raw stdin in, framed stdout/stderr out — raw output for a TTY
+ * session — the daemon closes when the process' output ends), GET
+ * /exec/{id}/json, POST /exec/{id}/resize (TTY sessions: the pty's size).
  */
 import type { Duplex } from "node:stream";
 import type { ExecService } from "../../engine/exec/exec-service.js";
@@ -23,6 +24,15 @@ function optStr(v: unknown, field: string): string {
   return v;
 }
 
+/** Docker's ConsoleSize: [height, width] or null. */
+function consoleSize(v: unknown): { height: number; width: number } | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== "number" || !Number.isInteger(x) || x < 0)) {
+    throw new InvalidArgumentError("invalid value for ConsoleSize: expected [height, width]");
+  }
+  return v[0] > 0 && v[1] > 0 ? { height: v[0], width: v[1] } : undefined;
+}
+
 export function addExecRoutes(r: Router, execs: ExecService): void {
   r.add("POST", "/containers/{id}/exec", async (ctx) => {
     const b = await readJsonObject(ctx.req);
@@ -36,6 +46,7 @@ export function addExecRoutes(r: Router, execs: ExecService): void {
       attachStdin: b["AttachStdin"] === true,
       attachStdout: b["AttachStdout"] !== false,
       attachStderr: b["AttachStderr"] !== false,
+      consoleSize: consoleSize(b["ConsoleSize"]),
     });
     sendJson(ctx.res, 201, { Id: id });
   });
@@ -57,8 +68,11 @@ export function addExecRoutes(r: Router, execs: ExecService): void {
     });
   });
 
-  r.add("POST", "/exec/{id}/resize", (ctx) => {
-    execs.get(ctx.params["id"]!);
+  r.add("POST", "/exec/{id}/resize", async (ctx) => {
+    const h = ctx.query.int("h") ?? 0;
+    const w = ctx.query.int("w") ?? 0;
+    if (h < 0 || w < 0 || h > 65535 || w > 65535) throw new InvalidArgumentError(`invalid terminal size ${h}x${w}`);
+    await execs.resize(ctx.params["id"]!, h, w);
     ctx.res.writeHead(200);
     ctx.res.end();
   });
@@ -112,10 +126,12 @@ export function addExecRoutes(r: Router, execs: ExecService): void {
     void input;
     if (!session.config.attachStdin) proc.stdin.end();
     proc.stdin.on("error", () => {});
+    // a TTY session has one stream, sent raw (no frames), as Docker does
+    const tty = session.config.tty;
     const pump = (stream: NodeJS.ReadableStream, id: 1 | 2, wanted: boolean) =>
       new Promise<void>((resolve) => {
         stream.on("data", (b: Buffer) => {
-          if (wanted) out.write(Buffer.concat([frameHeader(id, b.length), b]));
+          if (wanted) out.write(tty ? b : Buffer.concat([frameHeader(id, b.length), b]));
         });
         stream.on("end", resolve);
         stream.on("error", () => resolve());

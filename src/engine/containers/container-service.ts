@@ -31,6 +31,8 @@ import { isRunning, toExited, toPaused, toRunning, toUnpaused } from "./state.js
 import type { ContainerRecord } from "./types.js";
 import { nextDelay, shouldRestart } from "./restart-policy.js";
 import { startContainer } from "./start-container.js";
+import { HealthMonitor } from "./health-monitor.js";
+import { containerEnv } from "./spec-input.js";
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -56,10 +58,23 @@ export class ContainerService {
   /** Pending restart-policy restarts and the delay each used, by container. */
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly restartDelays = new Map<string, number>();
+  /** Health checks of running containers (health-monitor.ts). */
+  readonly health: HealthMonitor;
 
   constructor(private readonly d: ContainerServiceDeps) {
     this.events.setMaxListeners(0);
     this.exits = new ExitMonitor(this.exitDir(), (id) => void this.handleExit(id));
+    this.health = new HealthMonitor({
+      find: (id) => this.d.store.get(id),
+      exec: async (rec, argv) => {
+        const { user, home } = await this.d.resolveUser(this.rootfsPath(rec.id), rec.config.user);
+        const env = containerEnv(rec, rec.config.hostname || rec.id.slice(0, 12), home);
+        return this.runtimeFor(rec).exec(this.createOptions(rec), { args: argv, env, cwd: rec.config.workingDir || "/", user, privileged: false });
+      },
+      emit: (ev) => this.events.emit("event", ev),
+      restart: (id) => this.restart(id),
+      log: this.d.log,
+    });
   }
 
   exitDir(): string {
@@ -225,6 +240,7 @@ export class ContainerService {
     await fs.rm(path.join(this.exitDir(), id), { force: true });
     this.exitGeneration.delete(id);
     this.cancelRestart(id);
+    this.health.forget(id);
     this.events.emit(`removed:${id}`);
     this.events.emit("event", { type: "container", action: "destroy", id });
   }
@@ -271,6 +287,7 @@ export class ContainerService {
           },
         });
         await this.d.store.save({ ...cur, state: toRunning(cur, pid, startedAt), stoppedByUser: false });
+        this.health.start(this.get(cur.id));
         this.events.emit(`start:${cur.id}`);
         this.events.emit("event", { type: "container", action: "start", id: cur.id });
       } catch (e) {
@@ -386,6 +403,7 @@ export class ContainerService {
       await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
       await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
       await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) });
+      this.health.stop(id);
       await fs.rm(path.join(this.exitDir(), id), { force: true });
       this.bumpExit(id);
       this.events.emit("event", { type: "container", action: "die", id, exitCode: exit.exitCode });
@@ -503,6 +521,7 @@ export class ContainerService {
       }
     }
     for (const rec of this.d.store.all()) {
+      if (isRunning(rec.state)) this.health.start(rec);
       if (rec.state.status === "exited") this.scheduleRestart(rec.id, { exitCode: rec.state.exitCode, ranMs: 0, daemonStarting: true });
     }
     // snapshots without a record: left over from a create interrupted by a crash
@@ -513,6 +532,7 @@ export class ContainerService {
 
   close(): void {
     this.exits.stop();
+    this.health.close();
     for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
   }
 }

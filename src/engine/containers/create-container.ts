@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { Image } from "../images/image-service.js";
+import { imageHealthcheck, mergeHealthcheck } from "./health-config.js";
 import type { ContainerConfig, ContainerRecord, HostConfigSpec } from "./types.js";
 
 export interface CreateContainerInput {
@@ -44,6 +45,8 @@ export function mergeImageConfig(cfg: ContainerConfig, image: Image): ContainerC
   merged.exposedPorts = { ...(ic.ExposedPorts ?? {}), ...cfg.exposedPorts };
   merged.volumes = cfg.volumes ?? ic.Volumes ?? null;
   merged.stopSignal = cfg.stopSignal || ic.StopSignal || undefined;
+  merged.healthcheck = mergeHealthcheck(cfg.healthcheck, imageHealthcheck(ic.Healthcheck));
+  if (!merged.healthcheck) delete merged.healthcheck;
   return merged;
 }
 

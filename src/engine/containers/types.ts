@@ -7,6 +7,7 @@
  * discriminated union so that a running state always has a pid and an exited
  * one always has an exit code; transitions live in state.ts.
  */
+import type { HealthConfig } from "./health-config.js";
 
 export interface MountSpec {
   type: "bind" | "tmpfs";
@@ -44,6 +45,8 @@ export interface ContainerConfig {
   stopTimeout?: number;
   exposedPorts: Record<string, object>;
   volumes: Record<string, object> | null;
+  /** HEALTHCHECK / --health-* merged with the image's (health-config.ts); undefined = none. */
+  healthcheck?: HealthConfig;
 }
 
 export interface HostConfigSpec {

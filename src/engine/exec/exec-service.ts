@@ -8,7 +8,8 @@
  * container goes away.
  */
 import { randomBytes } from "node:crypto";
-import { ConflictError, InvalidArgumentError, NotFoundError, NotImplementedError } from "../../errors/index.js";
+import { ConflictError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
+import { isTtyExecProcess, type TtyExecRequest } from "../../runtime/exec-tty.js";
 import type { ContainerUser, ExecProcess } from "../../runtime/runtime-driver.js";
 import type { ContainerService } from "../containers/container-service.js";
 import { mergeEnv } from "../containers/create-container.js";
@@ -25,6 +26,8 @@ export interface ExecConfig {
   attachStdin: boolean;
   attachStdout: boolean;
   attachStderr: boolean;
+  /** Initial terminal size for a TTY session ([h, w] in Docker's ConsoleSize). */
+  consoleSize?: { height: number; width: number };
 }
 
 export interface ExecSession {
@@ -35,6 +38,10 @@ export interface ExecSession {
   started: boolean;
   exitCode: number | null;
   pid: number;
+  /** The running process (for resize). */
+  proc?: ExecProcess;
+  /** A size asked for before the process existed. */
+  pendingSize?: { height: number; width: number };
 }
 
 const MAX_SESSIONS = 10_000;
@@ -56,7 +63,6 @@ export class ExecService {
     if (!isRunning(rec.state)) throw new ConflictError(`Container ${rec.id} is not running`);
     if (rec.state.status === "paused") throw new ConflictError(`Container ${rec.id} is paused, unpause the container before exec`);
     if (config.args.length === 0 || config.args[0] === "") throw new InvalidArgumentError("No exec command specified");
-    if (config.tty) throw new NotImplementedError("exec with a TTY (-t) is not supported yet; run without -t");
     if (this.sessions.size >= MAX_SESSIONS) {
       for (const [k, s] of this.sessions) if (!s.running && s.started) this.sessions.delete(k);
     }
@@ -71,6 +77,17 @@ export class ExecService {
     return s;
   }
 
+  /** POST /exec/{id}/resize: only TTY sessions have a terminal; a size before start is applied at start. */
+  async resize(id: string, height: number, width: number): Promise<void> {
+    const s = this.get(id);
+    if (!s.config.tty || height <= 0 || width <= 0) return;
+    if (!s.started) {
+      s.pendingSize = { height, width };
+      return;
+    }
+    if (s.proc && isTtyExecProcess(s.proc)) await s.proc.resize(height, width);
+  }
+
   async start(id: string): Promise<ExecProcess> {
     const s = this.get(id);
     if (s.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
@@ -80,19 +97,25 @@ export class ExecService {
     const rootfs = this.containers.rootfsPath(rec.id);
     const { user, home } = await this.resolveUser(rootfs, s.config.user || rec.config.user);
     const env = mergeEnv(containerEnv(rec, rec.config.hostname || rec.id.slice(0, 12), home), s.config.env);
-    const proc = await this.containers.runtimeFor(rec).exec(this.containers.createOptions(rec), {
+    const req: TtyExecRequest = {
       args: s.config.args,
       env,
       cwd: s.config.workingDir || rec.config.workingDir || "/",
       user,
       privileged: s.config.privileged,
-    });
+      tty: s.config.tty,
+      consoleSize: s.pendingSize ?? s.config.consoleSize,
+    };
+    const proc = await this.containers.runtimeFor(rec).exec(this.containers.createOptions(rec), req);
     s.running = true;
     s.pid = proc.pid;
+    s.proc = proc;
     void proc.exited.then((code) => {
       s.running = false;
       s.exitCode = code;
+      s.proc = undefined;
     });
+    if (s.pendingSize && isTtyExecProcess(proc)) await proc.resize(s.pendingSize.height, s.pendingSize.width).catch(() => {});
     return proc;
   }
 }

@@ -11,6 +11,7 @@
  *    carries what it inherited from its image), then the request body's
  *    Config fields, then the `--change` instructions.
  */
+import { healthcheckToWire } from "../health-config.js";
 import { InvalidArgumentError, NotImplementedError } from "../../../errors/index.js";
 import { packUpperDir } from "../../../archive/pack/upper-layer.js";
 import { RUNTIME_MOUNT_POINTS } from "./mount-points.js";
@@ -47,6 +48,7 @@ export function runConfigOf(rec: ContainerRecord, image: Image, body: Record<str
     Labels: c.labels,
     ...(c.volumes ? { Volumes: c.volumes } : {}),
     ...(c.stopSignal ? { StopSignal: c.stopSignal } : {}),
+    ...(c.healthcheck ? { Healthcheck: healthcheckToWire(c.healthcheck) } : {}),
   };
   for (const k of BODY_FIELDS) {
     const v = body?.[k];

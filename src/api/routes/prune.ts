@@ -1,0 +1,77 @@
+/**
+ * Disk usage and pruning: GET /system/df, POST /containers/prune,
+ * POST /images/prune, and empty answers for the objects berth does not have
+ * yet (volumes, networks, build cache) so `docker system prune -f` runs end
+ * to end. When volumes/networks land, their services register their own
+ * prune routes *before* these (the router takes the first match) or replace
+ * these lines in compose.ts.
+ *
+ * Wire shapes (v1.43.yaml): SystemDataUsageResponse {LayersSize, Images
+ * (ImageSummary with Containers = how many containers use it, SharedSize 0),
+ * Containers (ContainerSummary with SizeRw/SizeRootFs), Volumes, BuildCache};
+ * ContainerPruneResponse {ContainersDeleted, SpaceReclaimed};
+ * ImagePruneResponse {ImagesDeleted: [{Untagged}|{Deleted}], SpaceReclaimed}.
+ * Docker answers null, not [], when nothing was deleted.
+ */
+import type { ContainerService } from "../../engine/containers/container-service.js";
+import { parseBind } from "../../engine/containers/mount-parse.js";
+import type { ContainerRecord, MountSpec } from "../../engine/containers/types.js";
+import type { ImageService } from "../../engine/images/image-service.js";
+import { pruneContainers, pruneImages } from "../../engine/observe/prune.js";
+import { toSummary } from "../container-view.js";
+import { sendJson } from "../http-io.js";
+import type { Router } from "../router.js";
+import { toImageSummary } from "./images.js";
+
+export interface PruneRouteDeps {
+  containers: ContainerService;
+  images: ImageService;
+}
+
+function bindsOf(rec: ContainerRecord): MountSpec[] {
+  return (rec.hostConfig.binds ?? []).flatMap((b) => {
+    try {
+      return [parseBind(b)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export function addPruneRoutes(r: Router, deps: PruneRouteDeps): void {
+  const { containers, images } = deps;
+
+  r.add("GET", "/system/df", async (ctx) => {
+    const recs = containers.list();
+    const users = new Map<string, number>();
+    for (const rec of recs) users.set(rec.imageId, (users.get(rec.imageId) ?? 0) + 1);
+    const imgs = await images.list({ all: true });
+    const containerRows = [];
+    for (const rec of recs) {
+      const s = await containers.sizes(rec.id).catch(() => ({ sizeRw: 0, sizeRootFs: 0 }));
+      containerRows.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: s.sizeRw, sizeRootFs: s.sizeRootFs }));
+    }
+    sendJson(ctx.res, 200, {
+      LayersSize: imgs.reduce((a, i) => a + i.size, 0),
+      Images: imgs.map((i) => ({ ...toImageSummary(i), SharedSize: 0, Containers: users.get(i.id) ?? 0 })),
+      Containers: containerRows,
+      Volumes: [],
+      BuildCache: [],
+    });
+  });
+
+  r.add("POST", "/containers/prune", async (ctx) => {
+    const r = await pruneContainers(containers, ctx.query.filters());
+    sendJson(ctx.res, 200, { ContainersDeleted: r.deleted.length ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
+  });
+
+  r.add("POST", "/images/prune", async (ctx) => {
+    const used = new Set(containers.list().map((c) => c.imageId));
+    const r = await pruneImages(images, used, ctx.query.filters());
+    sendJson(ctx.res, 200, { ImagesDeleted: r.deleted.length ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
+  });
+
+  r.add("POST", "/volumes/prune", (ctx) => sendJson(ctx.res, 200, { VolumesDeleted: null, SpaceReclaimed: 0 }));
+  r.add("POST", "/networks/prune", (ctx) => sendJson(ctx.res, 200, { NetworksDeleted: null }));
+  r.add("POST", "/build/prune", (ctx) => sendJson(ctx.res, 200, { CachesDeleted: null, SpaceReclaimed: 0 }));
+}
