@@ -74,7 +74,7 @@ export const GROUPS: CommandGroup[] = [
     summary: "Run and maintain an OCI distribution registry",
     commands: [
       { name: "serve", summary: "Serve an OCI distribution registry from a storage root", load: () => import("./commands/registry.js"), preset: { action: "serve" } },
-      { name: "gc", summary: "Delete blobs no manifest references (offline only)", load: () => import("./commands/registry.js"), preset: { action: "gc" } },
+      { name: "gc", summary: "Delete blobs no manifest references (safe while the registry serves)", load: () => import("./commands/registry.js"), preset: { action: "gc" } },
     ],
   },
   {

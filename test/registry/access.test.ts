@@ -1,4 +1,4 @@
-/** Registry server access: read-only mode, htpasswd Basic auth ({SHA}, $apr1$), per-repository policy, TLS. */
+/** Registry server access: read-only mode, htpasswd Basic auth (bcrypt, {SHA}, $apr1$), per-repository policy, TLS. */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -19,7 +19,7 @@ function basic(user: string, pw: string): Record<string, string> {
 }
 
 describe("registry server: htpasswd", () => {
-  test("{SHA} and $apr1$ verify; bcrypt is refused at load time with a clear message", async () => {
+  test("{SHA} and $apr1$ verify; malformed and unknown hashes are refused at load time", async () => {
     const sha = "{SHA}" + createHash("sha1").update("pw1").digest("base64");
     assert.ok(verifyPassword(sha, "pw1"));
     assert.ok(!verifyPassword(sha, "pw2"));
@@ -27,8 +27,37 @@ describe("registry server: htpasswd", () => {
     assert.equal(apr1("secret", "abcdefgh"), "$apr1$abcdefgh$h9FWgUz3n9YxylKLlR5SQ/");
     assert.ok(verifyPassword("$apr1$abcdefgh$h9FWgUz3n9YxylKLlR5SQ/", "secret"));
     assert.ok(!verifyPassword("$apr1$abcdefgh$h9FWgUz3n9YxylKLlR5SQ/", "Secret"));
-    assert.throws(() => parseHtpasswd("bob:$2y$05$abcdefghijklmnopqrstuu5Zj0c5Y5p0k1XwJ9lQzN2b0z0a0b0c"), /bcrypt/);
+    assert.throws(() => parseHtpasswd("bob:$2y$05$tooshort"), /malformed bcrypt/);
     assert.throws(() => parseHtpasswd("bob:plaintext"), /unsupported/);
+  });
+
+  test("bcrypt lines made by `htpasswd -B` ($2y$) verify, and $2a$/$2b$ spellings too", async (t) => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "berth-htpasswd-"));
+    t.after(() => fs.rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, "htpasswd");
+    await run("htpasswd", ["-B", "-b", "-c", file, "carol", "c4rol pass"]);
+    await run("htpasswd", ["-B", "-C", "6", "-b", file, "dave", "dav3"]);
+    const users = parseHtpasswd(await fs.readFile(file, "utf8"));
+    const carol = users.get("carol")!;
+    assert.match(carol, /^\$2y\$05\$/);
+    assert.match(users.get("dave")!, /^\$2y\$06\$/);
+    assert.ok(verifyPassword(carol, "c4rol pass"));
+    assert.ok(verifyPassword(carol, "c4rol pass"), "second check (cached) still true");
+    assert.ok(!verifyPassword(carol, "c4rol pas"));
+    assert.ok(!verifyPassword(carol, ""));
+    assert.ok(verifyPassword(users.get("dave")!, "dav3"));
+    assert.ok(!verifyPassword(users.get("dave")!, "c4rol pass"), "a cached password of another user does not open this one");
+    for (const v of ["$2a$", "$2b$"]) assert.ok(verifyPassword(carol.replace("$2y$", v), "c4rol pass"), v);
+
+    const reg = await startTestRegistry({ htpasswd: file });
+    t.after(() => reg.stop());
+    assert.equal((await fetch(`${reg.url}/v2/`, { headers: basic("carol", "c4rol pass") })).status, 200);
+    assert.equal((await fetch(`${reg.url}/v2/`, { headers: basic("carol", "wrong") })).status, 401);
+    const cfg = Buffer.from("{}");
+    const dg = "sha256:" + createHash("sha256").update(cfg).digest("hex");
+    const r = await fetch(`${reg.url}/v2/c/img/blobs/uploads/?digest=${dg}`, { method: "POST", body: cfg, headers: basic("dave", "dav3") });
+    assert.equal(r.status, 201);
+    assert.equal((await fetch(`${reg.url}/v2/c/img/blobs/${dg}`, { headers: basic("carol", "c4rol pass") })).status, 200);
   });
 });
 
@@ -113,6 +142,12 @@ describe("registry server: basic auth and policy", () => {
     assert.equal((await alice(`${reg.url}/v2/alice/private/blobs/${dg}`)).status, 200);
     assert.equal((await bob(`${reg.url}/v2/team/x/blobs/uploads/?digest=${dg}`, { method: "POST", body: cfg })).status, 201, "default: any user");
     assert.equal((await fetch(`${reg.url}/v2/team/x/blobs/${dg}`)).status, 401);
+    // A cross-repository mount needs pull on the source: bob cannot lift alice's blob into his repository.
+    const bobMount = await bob(`${reg.url}/v2/team/y/blobs/uploads/?mount=${dg}&from=alice/private`, { method: "POST" });
+    assert.equal(bobMount.status, 202, "a plain upload session instead of a mount");
+    assert.equal((await bob(`${reg.url}/v2/team/y/blobs/${dg}`)).status, 404);
+    const aliceMount = await alice(`${reg.url}/v2/public/other/blobs/uploads/?mount=${dg}&from=alice/private`, { method: "POST" });
+    assert.equal(aliceMount.status, 201);
   });
 });
 

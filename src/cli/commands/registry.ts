@@ -5,7 +5,7 @@
  * serve: runs an OCI distribution registry in the foreground until SIGTERM or
  * SIGINT, then stops accepting, lets requests in flight finish and exits 0.
  *   --root DIR  --addr HOST:PORT (":5000" = all interfaces)  --tls-cert F --tls-key F
- *   --read-only  --htpasswd FILE ({SHA} / $apr1$)  --policy FILE (JSON list of rules, see
+ *   --read-only  --htpasswd FILE (bcrypt / {SHA} / $apr1$)  --auth basic|token  --policy FILE (JSON list of rules, see
  *   src/registry/server/access.ts)
  * gc: offline garbage collection of the root (refuses while a server holds it).
  *   --root DIR  --dry-run
@@ -38,6 +38,8 @@ interface ServeFlags {
   readOnly?: boolean;
   htpasswd?: string;
   policy?: string;
+  auth?: string;
+  tokenService?: string;
 }
 
 async function serve(flags: ServeFlags, ctx: CliContext): Promise<void> {
@@ -55,6 +57,8 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<void> {
     readOnly: flags.readOnly,
     htpasswd: flags.htpasswd,
     policy,
+    auth: authMode(flags),
+    tokenService: flags.tokenService,
   });
   ctx.stdout.write(`berth registry listening on ${reg.url} (root ${root}${flags.readOnly ? ", read-only" : ""})\n`);
   const signal = await new Promise<string>((resolve) => {
@@ -65,10 +69,25 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<void> {
   await reg.close();
 }
 
-async function gc(flags: { root?: string; dryRun?: boolean }, ctx: CliContext): Promise<void> {
+function authMode(flags: ServeFlags): "basic" | "token" | undefined {
+  if (flags.auth === undefined) return undefined;
+  if (flags.auth !== "basic" && flags.auth !== "token") throw new InvalidArgumentError(`--auth must be basic or token, not ${JSON.stringify(flags.auth)}`);
+  if (!flags.htpasswd) throw new InvalidArgumentError("--auth needs --htpasswd: the users who may log in");
+  return flags.auth;
+}
+
+/** "90s", "10m", "1h", "0" → milliseconds. */
+function parseGrace(v: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`invalid --grace ${JSON.stringify(v)}: use e.g. 0, 90s, 10m, 1h`);
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2] ?? "s"]!;
+}
+
+async function gc(flags: { root?: string; dryRun?: boolean; grace?: string }, ctx: CliContext): Promise<void> {
   const { collectGarbage } = await import("../../registry/server/gc.js");
   const root = path.resolve(flags.root ?? defaultRoot(ctx.env));
-  const r = await collectGarbage(root, { dryRun: flags.dryRun, log: (line) => ctx.stdout.write(line + "\n") });
+  const graceMs = flags.grace === undefined ? undefined : parseGrace(flags.grace);
+  const r = await collectGarbage(root, { dryRun: flags.dryRun, graceMs, log: (line) => ctx.stdout.write(line + "\n") });
   ctx.stdout.write(`${r.marked} blobs in use, ${r.deleted.length} ${flags.dryRun ? "to delete" : "deleted"} (${r.bytesFreed} bytes), ${r.linksRemoved} links removed\n`);
 }
 
@@ -77,7 +96,8 @@ export function define(cmd: Command, ctx: CliContext, preset?: Record<string, st
     cmd
       .option("--root <dir>", "Registry storage root")
       .option("--dry-run", "Only list what would be deleted")
-      .action((flags: { root?: string; dryRun?: boolean }) => gc(flags, ctx));
+      .option("--grace <duration>", "Keep unreferenced blobs younger than this (default 1h while a server runs, 0 offline)")
+      .action((flags: { root?: string; dryRun?: boolean; grace?: string }) => gc(flags, ctx));
     return;
   }
   cmd
@@ -86,7 +106,9 @@ export function define(cmd: Command, ctx: CliContext, preset?: Record<string, st
     .option("--tls-cert <file>", "TLS certificate (PEM)")
     .option("--tls-key <file>", "TLS private key (PEM)")
     .option("--read-only", "Refuse pushes and deletes (405 UNSUPPORTED)")
-    .option("--htpasswd <file>", "Require Basic auth from this htpasswd file ({SHA} or $apr1$ hashes)")
+    .option("--htpasswd <file>", "Users who may log in (htpasswd: bcrypt, {SHA} or $apr1$ hashes)")
+    .option("--auth <mode>", "basic (default with --htpasswd) or token (a Bearer token endpoint at /token)")
+    .option("--token-service <name>", "Service name in Bearer challenges and tokens")
     .option("--policy <file>", "JSON rules [{repository, pull, push}] deciding who may pull and push")
     .action((flags: ServeFlags) => serve(flags, ctx));
 }

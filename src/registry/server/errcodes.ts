@@ -28,18 +28,22 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /**
  * A spec error. `status` overrides the table where the spec asks for another
  * status with the same code: 413 (manifest too large), 415 (UNSUPPORTED media
- * type), 416 (upload chunk out of order, BLOB_UPLOAD_INVALID).
+ * type), 416 (upload chunk out of order, BLOB_UPLOAD_INVALID). `headers` are
+ * added to the error response (a 401's own Bearer challenge).
  */
 export class RegistryError extends Error {
   readonly status: number;
+  /** Extra response headers (the WWW-Authenticate challenge of a 401). */
+  readonly headers?: Record<string, string>;
   constructor(
     readonly code: ErrorCode,
     readonly detail?: unknown,
-    options: { status?: number; message?: string } = {},
+    options: { status?: number; message?: string; headers?: Record<string, string> } = {},
   ) {
     super(options.message ?? ERROR_CODES[code].message);
     this.name = "RegistryError";
     this.status = options.status ?? ERROR_CODES[code].status;
+    if (options.headers) this.headers = options.headers;
   }
 }
 

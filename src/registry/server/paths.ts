@@ -5,6 +5,7 @@
  *
  *   <root>/
  *     layout.json                       {"version":1}
+ *     token-secret                      64 hex chars, mode 0600: HMAC-SHA256 key of issued tokens
  *     blobs/                            a LocalContentStore: every blob and manifest,
  *       blobs/sha256/<hex>              stored once and shared by all repositories
  *       ingest/<random>
@@ -18,6 +19,10 @@
  *     uploads/<uuid>/
  *       data                            bytes received so far
  *       state.json                      {"name": repository, "startedAt": ms}
+ *     pending/<uuid>.json               a manifest PUT in flight: {"digests": [the manifest, what it
+ *                                       references]}; GC keeps those blobs (see gc.ts)
+ *     gc/berthd.lock                    held by a running `berth registry gc`
+ *     gc/trash/<hex>                    blobs a GC is sweeping (restored at the next gc or server start)
  *
  * A link file holds the digest it names; its existence is what counts.
  * Terms: a *repository* is a named set of tags, manifests and blob links; a
@@ -75,6 +80,10 @@ export class RegistryPaths {
   layoutFile(): string {
     return path.join(this.root, "layout.json");
   }
+  /** HMAC key of the token endpoint (--auth=token), 0600. */
+  tokenSecretFile(): string {
+    return path.join(this.root, "token-secret");
+  }
   contentRoot(): string {
     return path.join(this.root, "blobs");
   }
@@ -114,6 +123,22 @@ export class RegistryPaths {
   }
   uploadsDir(): string {
     return path.join(this.root, "uploads");
+  }
+  pendingDir(): string {
+    return path.join(this.root, "pending");
+  }
+  pendingFile(id: string): string {
+    if (!isValidUploadId(id)) throw new Error(`invalid pending id ${id.slice(0, 100)}`);
+    return path.join(this.pendingDir(), `${id}.json`);
+  }
+  gcDir(): string {
+    return path.join(this.root, "gc");
+  }
+  gcTrashDir(): string {
+    return path.join(this.gcDir(), "trash");
+  }
+  gcTrash(digest: string): string {
+    return path.join(this.gcTrashDir(), checkDigest(digest));
   }
   upload(id: string): string {
     if (!isValidUploadId(id)) throw new RegistryError("BLOB_UPLOAD_UNKNOWN", { upload: id.slice(0, 100) });

@@ -13,8 +13,15 @@
  * a manifest that is not a revision. A crash between steps leaves only an
  * unreferenced blob or link, which GC removes.
  * Manifest mutations of one repository are serialised (KeyedMutex by name).
+ *
+ * Online GC (gc.ts): a manifest PUT first publishes pending/<uuid>.json with
+ * the digests it is about to reference (itself included), then checks they
+ * exist, stores, links, and finally removes the pending file. Linking a blob
+ * (upload, mount, re-upload of an existing blob) refreshes the blob's mtime,
+ * which starts GC's grace period afresh.
  */
 import { promises as fs } from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { writeFileAtomic, readJsonIfExists } from "../../durable/atomic-file.js";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
@@ -81,6 +88,9 @@ export class RepositoryStore {
 
   async linkBlob(name: string, digest: string): Promise<void> {
     await writeLink(this.paths.layerLink(name, digest), digest);
+    // The blob is wanted again now: GC's grace period counts from here (best effort).
+    const now = new Date();
+    await fs.utimes(this.content.blobPath(digest), now, now).catch(() => {});
   }
 
   /** The size of a blob this repository may serve; BLOB_UNKNOWN otherwise. */
@@ -153,18 +163,47 @@ export class RepositoryStore {
     checkName(name);
     for (const t of tags) if (!isValidTag(t)) throw new RegistryError("MANIFEST_INVALID", { tag: t.slice(0, 200), reason: "invalid tag" });
     await this.mutex.run(name, async () => {
-      await this.checkReferences(name, m);
-      await this.content.writeBlob(bytes, digest);
-      const rev: Revision = { digest, mediaType: m.mediaType, size: bytes.byteLength };
-      await writeLink(this.paths.revisionLink(name, digest), JSON.stringify(rev));
-      if (m.subject) {
-        const d: Record<string, unknown> = { mediaType: m.mediaType, digest, size: bytes.byteLength };
-        if (m.artifactType) d["artifactType"] = m.artifactType;
-        if (m.annotations) d["annotations"] = m.annotations;
-        await writeLink(this.paths.referrerLink(name, m.subject.digest, digest), JSON.stringify(d));
+      const pending = await this.publishPending([digest, ...m.blobs.map((b) => b.digest), ...m.manifests.map((d) => d.digest)]);
+      try {
+        await this.storeManifest(name, bytes, digest, m, tags);
+      } finally {
+        await fs.rm(pending, { force: true });
       }
-      for (const t of tags) await writeLink(this.paths.tagFile(name, t), digest);
     });
+  }
+
+  /**
+   * Publishes pending/<uuid>.json naming `digests` (written under a temp name
+   * and renamed, so GC never reads half of it). Must happen before the
+   * existence checks: see gc.ts for why this order makes online GC safe.
+   */
+  private async publishPending(digests: string[]): Promise<string> {
+    const file = this.paths.pendingFile(randomUUID());
+    const tmp = `${file}.tmp`;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(tmp, JSON.stringify({ digests }));
+    await fs.rename(tmp, file);
+    return file;
+  }
+
+  /** Removes every pending record (server start: no PUT is in flight). */
+  async clearPending(): Promise<void> {
+    await fs.rm(this.paths.pendingDir(), { recursive: true, force: true });
+    await fs.mkdir(this.paths.pendingDir(), { recursive: true });
+  }
+
+  private async storeManifest(name: string, bytes: Buffer, digest: string, m: CheckedManifest, tags: string[]): Promise<void> {
+    await this.checkReferences(name, m);
+    await this.content.writeBlob(bytes, digest);
+    const rev: Revision = { digest, mediaType: m.mediaType, size: bytes.byteLength };
+    await writeLink(this.paths.revisionLink(name, digest), JSON.stringify(rev));
+    if (m.subject) {
+      const d: Record<string, unknown> = { mediaType: m.mediaType, digest, size: bytes.byteLength };
+      if (m.artifactType) d["artifactType"] = m.artifactType;
+      if (m.annotations) d["annotations"] = m.annotations;
+      await writeLink(this.paths.referrerLink(name, m.subject.digest, digest), JSON.stringify(d));
+    }
+    for (const t of tags) await writeLink(this.paths.tagFile(name, t), digest);
   }
 
   async deleteTag(name: string, tag: string): Promise<void> {

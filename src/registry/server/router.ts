@@ -7,6 +7,9 @@
  * reaches the name check and fails it instead of being resolved), then the
  * name and reference are percent-decoded and the name validated against the
  * spec grammar before any handler or path builder sees it.
+ *
+ * Under --auth=token, `/token` (outside /v2/) is the token endpoint
+ * (handlers/token.ts); otherwise it does not exist.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AccessControl, type Action } from "./access.js";
@@ -17,6 +20,7 @@ import { apiProbe, catalog } from "./handlers/base.js";
 import { deleteBlob, getBlob } from "./handlers/blobs.js";
 import { deleteManifest, getManifest, putManifest } from "./handlers/manifests.js";
 import { listReferrers, listTags } from "./handlers/tags.js";
+import { tokenEndpoint } from "./handlers/token.js";
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from "./handlers/uploads.js";
 import type { Handler, RegistryStores } from "./handlers/context.js";
 
@@ -69,6 +73,10 @@ export function createRouter(stores: RegistryStores, opts: RouterOptions = {}): 
     const pathname = q < 0 ? url : url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
     const method = req.method ?? "GET";
+    if (pathname === "/token" && access.tokens) {
+      await tokenEndpoint(req, res, query, access);
+      return;
+    }
     for (const route of ROUTES) {
       const m = route.re.exec(pathname);
       if (!m) continue;
@@ -76,7 +84,15 @@ export function createRouter(stores: RegistryStores, opts: RouterOptions = {}): 
       if (!handler) throw new RegistryError("UNSUPPORTED", { method }, { message: "method not allowed" });
       const name = route.global ? "" : checkName(decode(m[1]!));
       access.check(req, actionOf(method, route.global, pathname), name);
-      await handler({ ...stores, req, res, name, ref: m[2] !== undefined ? decode(m[2]) : "", pathname, query });
+      const mayPull = (repo: string): boolean => {
+        try {
+          access.check(req, "pull", repo);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await handler({ ...stores, req, res, name, ref: m[2] !== undefined ? decode(m[2]) : "", pathname, query, mayPull });
       return;
     }
     throw new RegistryError("NAME_UNKNOWN", { path: pathname.slice(0, 200) }, { status: 404, message: "no such endpoint" });
@@ -93,7 +109,8 @@ export function createRouter(stores: RegistryStores, opts: RouterOptions = {}): 
     // A body we did not read (413, refused push): do not keep reading it on this connection.
     if (!req.complete) headers["Connection"] = "close";
     if (isRegistryError(err)) {
-      if (err.code === "UNAUTHORIZED") headers["WWW-Authenticate"] = access.challengeHeader();
+      Object.assign(headers, err.headers);
+      if (err.code === "UNAUTHORIZED" && !headers["WWW-Authenticate"]) headers["WWW-Authenticate"] = access.challengeHeader();
       sendJson(res, err.status, errorBody(err), headers);
     } else {
       opts.onError?.(err, req);

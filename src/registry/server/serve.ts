@@ -5,7 +5,10 @@
  * given. Uploads untouched for `uploadTtlMs` (default 24 h) are removed
  * hourly. `close()` stops accepting, ends idle connections and waits for the
  * server to close. The root is locked (<root>/berthd.lock, pid; a dead
- * owner's lock is taken over) for the server's lifetime: GC is offline-only.
+ * owner's lock is taken over) for the server's lifetime; `berth registry gc`
+ * may run alongside (see gc.ts for the rule that makes that safe). At start
+ * the server also drops stale pending-manifest records and restores blobs a
+ * crashed GC left in its trash.
  */
 import { promises as fs, readFileSync } from "node:fs";
 import http from "node:http";
@@ -15,12 +18,14 @@ import path from "node:path";
 import { LocalContentStore } from "../../store/content/local-content-store.js";
 import { writeJsonAtomic, readJsonIfExists } from "../../durable/atomic-file.js";
 import { lockDataRoot } from "../../daemon/data-root-lock.js";
-import { FailedPreconditionError } from "../../errors/index.js";
+import { FailedPreconditionError, InvalidArgumentError } from "../../errors/index.js";
 import { AccessControl, loadHtpasswd, type PolicyRule } from "./access.js";
 import { REGISTRY_LAYOUT_VERSION, RegistryPaths } from "./paths.js";
 import { RepositoryStore } from "./repo-store.js";
 import { UploadStore } from "./uploads.js";
 import { createRouter } from "./router.js";
+import { TokenIssuer, loadOrCreateSecret } from "./token.js";
+import { restoreGcTrash } from "./gc-trash.js";
 import type { RegistryStores } from "./handlers/context.js";
 
 export interface RegistryOptions {
@@ -30,8 +35,20 @@ export interface RegistryOptions {
   port?: number;
   tls?: { cert: string; key: string };
   readOnly?: boolean;
-  /** htpasswd file ({SHA} or $apr1$ lines); enables Basic auth. */
+  /** htpasswd file (bcrypt, {SHA} or $apr1$ lines); enables authentication. */
   htpasswd?: string;
+  /**
+   * How clients prove who they are once htpasswd is set: "basic" (default,
+   * Basic on every request) or "token" (Bearer tokens from this server's
+   * GET /token, HMAC-signed with <root>/token-secret; see access.ts, token.ts).
+   */
+  auth?: "basic" | "token";
+  /** Token mode: the `service` of challenges and tokens (default "berth-registry"). */
+  tokenService?: string;
+  /** Token mode: token lifetime in seconds (default 300). */
+  tokenTtlSeconds?: number;
+  /** Token mode: the realm URL in challenges (default <scheme>://<Host header>/token). */
+  tokenRealm?: string;
   /** Access rules (see access.ts); only meaningful with htpasswd. */
   policy?: PolicyRule[];
   uploadTtlMs?: number;
@@ -71,12 +88,14 @@ export function isServedHere(root: string): boolean {
 
 export async function startRegistry(opts: RegistryOptions): Promise<RunningRegistry> {
   if (isServedHere(opts.root)) throw new FailedPreconditionError(`registry root ${opts.root} is already served by this process`);
-  const access = new AccessControl({
-    readOnly: opts.readOnly,
-    users: opts.htpasswd ? loadHtpasswd(opts.htpasswd) : undefined,
-    rules: opts.policy,
-  });
+  const mode = opts.auth ?? "basic";
+  if (mode !== "basic" && mode !== "token") throw new InvalidArgumentError(`unknown auth mode ${JSON.stringify(mode)} (want basic or token)`);
+  if (mode === "token" && !opts.htpasswd) throw new InvalidArgumentError("token auth needs an htpasswd file (the token endpoint checks its users)");
+  const users = opts.htpasswd ? loadHtpasswd(opts.htpasswd) : undefined;
   const storage = await openRegistryStorage(opts.root);
+  const tokens =
+    mode === "token" ? new TokenIssuer(await loadOrCreateSecret(storage.paths.tokenSecretFile()), opts.tokenService ?? "berth-registry", opts.tokenTtlSeconds ?? 300) : undefined;
+  const access = new AccessControl({ readOnly: opts.readOnly, users, rules: opts.policy, tokens, tokenRealm: opts.tokenRealm });
   // One server per root (upload and manifest locks are in-process), and GC must see it.
   const unlock = await lockDataRoot(opts.root).catch((e: unknown) => {
     if (e instanceof FailedPreconditionError) throw new FailedPreconditionError(`registry root ${opts.root} is in use by another process`);
@@ -96,11 +115,14 @@ export async function startRegistry(opts: RegistryOptions): Promise<RunningRegis
   }
 }
 
-async function listen(opts: RegistryOptions, storage: RegistryStores, access: AccessControl, unlock: () => Promise<void>): Promise<RunningRegistry> {
+async function listen(opts: RegistryOptions, storage: RegistryStores & { paths: RegistryPaths }, access: AccessControl, unlock: () => Promise<void>): Promise<RunningRegistry> {
   const ttl = opts.uploadTtlMs ?? 24 * 3600 * 1000;
   // We hold the root: every ingest temp file is a crash leftover.
   await storage.content.removeStaleIngests(0);
   await storage.uploads.removeStale(ttl);
+  // No manifest PUT is in flight yet; a crashed GC's trash may hold wanted blobs (gc.ts).
+  await storage.repos.clearPending();
+  await restoreGcTrash(storage.paths, storage.content);
   const onError = opts.onError ?? ((err: unknown) => process.stderr.write(`registry: ${(err as Error)?.stack ?? String(err)}\n`));
   const handler = createRouter(storage, { access, onError: (err) => onError(err) });
   const server = opts.tls
@@ -120,8 +142,10 @@ async function listen(opts: RegistryOptions, storage: RegistryStores, access: Ac
   sweep.unref();
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
+  const url = `${opts.tls ? "https" : "http"}://${shownHost}:${port}`;
+  access.publicUrl = url;
   return {
-    url: `${opts.tls ? "https" : "http"}://${shownHost}:${port}`,
+    url,
     host,
     port,
     stores: storage,

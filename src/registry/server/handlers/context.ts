@@ -25,6 +25,8 @@ export interface HandlerContext extends RegistryStores {
   /** Raw request path, without the query. */
   pathname: string;
   query: URLSearchParams;
+  /** Whether this request's principal may pull from repository `name` (the source of a cross-repository mount). */
+  mayPull(name: string): boolean;
 }
 
 export type Handler = (c: HandlerContext) => Promise<void>;

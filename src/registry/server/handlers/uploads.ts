@@ -3,6 +3,7 @@
  *   POST   /v2/<name>/blobs/uploads/?digest=D      monolithic, body is the blob → 201
  *   POST   /v2/<name>/blobs/uploads/?mount=D&from=R  cross-repository mount → 201,
  *                                                  or a new session (202) when R lacks D
+ *                                                  or the caller may not pull from R
  *   POST   /v2/<name>/blobs/uploads/               new session → 202, Location
  *   PATCH  <location>   chunk (Content-Range a-b optional; out of order → 416) → 202
  *   PUT    <location>?digest=D  optional final chunk, verify, commit → 201
@@ -44,6 +45,8 @@ export const startUpload: Handler = async (c) => {
     checkDigest(mount);
     if (from !== null && from !== c.name) {
       checkName(from);
+      // Mounting copies a link out of R: only for whom may read R (else a plain upload, as distribution).
+      if (!c.mayPull(from)) return newSession(c);
       const linked = await c.repos.statBlob(from, mount).then(
         () => true,
         () => false,
@@ -68,10 +71,14 @@ export const startUpload: Handler = async (c) => {
     await c.repos.linkBlob(c.name, digest);
     return created(c, digest);
   }
+  return newSession(c);
+};
+
+async function newSession(c: HandlerContext): Promise<void> {
   c.req.resume();
   const id = await c.uploads.create(c.name);
   sendEmpty(c.res, 202, sessionHeaders(c.name, id, 0));
-};
+}
 
 export const patchUpload: Handler = async (c) => {
   const id = uploadId(c);
