@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -48,15 +49,19 @@ describe("registry server: hostile input", () => {
   let reg: TestRegistry;
   let base: string;
   let outside: string[];
+  let parent: string;
   before(async () => {
-    reg = await startTestRegistry();
+    // a parent of its own: /tmp itself changes under tests running in parallel
+    parent = await fs.mkdtemp(path.join(os.tmpdir(), "berth-hostile-"));
+    reg = await startTestRegistry({ root: path.join(parent, "root") });
     base = reg.url;
     await pushImage(base, "good/repo", "v1");
-    outside = await fs.readdir(path.dirname(reg.root));
+    outside = await fs.readdir(parent);
   });
   after(async () => {
-    assert.deepEqual(await fs.readdir(path.dirname(reg.root)), outside, "nothing was created outside the root");
+    assert.deepEqual(await fs.readdir(parent), outside, "nothing was created outside the root");
     await reg.stop();
+    await fs.rm(parent, { recursive: true, force: true });
   });
 
   test("bad digests → 400 DIGEST_INVALID everywhere", async () => {
