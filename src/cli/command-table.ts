@@ -60,12 +60,17 @@ const diff: CommandEntry = { name: "diff", summary: "Inspect changes to files or
 const exportCmd: CommandEntry = { name: "export", summary: "Export a container's filesystem as a tar archive", load: () => import("./commands/export.js") };
 const commit: CommandEntry = { name: "commit", summary: "Create a new image from a container's changes", load: () => import("./commands/commit.js") };
 const prune = (kind: string, summary: string): CommandEntry => ({ name: "prune", summary, load: () => import("./commands/prune.js"), preset: { kind } });
+const pull: CommandEntry = { name: "pull", summary: "Download an image from a registry", load: () => import("./commands/pull.js") };
+const push: CommandEntry = { name: "push", summary: "Upload an image to a registry", load: () => import("./commands/push.js") };
+const login: CommandEntry = { name: "login", summary: "Authenticate to a registry", load: () => import("./commands/login.js") };
+const logout: CommandEntry = { name: "logout", summary: "Log out from a registry", load: () => import("./commands/logout.js") };
 const info: CommandEntry = { name: "info", summary: "Display system-wide information", load: () => import("./commands/info.js") };
 
 export const TOP_LEVEL: CommandEntry[] = [
   run, create, start, stop, kill, restart, rm, ps, logs, wait, rename, inspect, attach, exec,
   pause, unpause, top, stats, events, port, update, cp, diff, exportCmd, commit,
   images, rmi, tag, history, importCmd, save, load, version, info,
+  pull, push, login, logout,
 ];
 
 export const GROUPS: CommandGroup[] = [
@@ -96,7 +101,7 @@ export const GROUPS: CommandGroup[] = [
       { ...images, name: "ls", aliases: ["list"] },
       { ...rmi, name: "rm", aliases: ["remove"] },
       { ...inspect, preset: { type: "image" } },
-      history, tag, importCmd, save, load,
+      history, tag, importCmd, save, load, pull, push,
       prune("image", "Remove unused images"),
     ],
   },

@@ -28,6 +28,7 @@ import { resolveSocketPath } from "./host.js";
 import { ExecApi } from "./exec-api.js";
 import { ContainerOpsApi } from "./container-ops-api.js";
 import { SystemApi } from "./system-api.js";
+import { encodeRegistryAuth, type RegistryAuthConfig } from "./registry-auth.js";
 
 export interface EngineClientOptions {
   /** Socket path; default from BERTH_HOST / DOCKER_HOST / /run/berth/berth.sock. */
@@ -263,6 +264,40 @@ export class EngineClient {
   /** GET /images/get?names=…: a docker-archive tar stream. */
   saveImages(names: string[]): Promise<IncomingMessage> {
     return this.transport.request("GET", "/images/get", { query: { names } });
+  }
+
+  /**
+   * POST /images/create?fromImage=NAME&tag=TAG|DIGEST with X-Registry-Auth (10 transcript).
+   * Reads the JSON progress stream to its end; StreamError on an in-stream error.
+   */
+  async pullImage(
+    fromImage: string,
+    options: { tag?: string; platform?: string; auth?: RegistryAuthConfig; onProgress?: (m: ProgressMessage) => void } = {},
+  ): Promise<ProgressMessage[]> {
+    const res = await this.transport.request("POST", "/images/create", {
+      query: { fromImage, tag: options.tag, platform: options.platform || undefined },
+      headers: { "X-Registry-Auth": encodeRegistryAuth(options.auth) },
+      dedicated: true,
+    });
+    return collectProgress(res, options.onProgress);
+  }
+
+  /** POST /images/{name}/push?tag=TAG with X-Registry-Auth (10 transcript). */
+  async pushImage(
+    name: string,
+    options: { tag?: string; auth?: RegistryAuthConfig; onProgress?: (m: ProgressMessage) => void } = {},
+  ): Promise<ProgressMessage[]> {
+    const res = await this.transport.request("POST", `/images/${pathSegment(name)}/push`, {
+      query: { tag: options.tag },
+      headers: { "X-Registry-Auth": encodeRegistryAuth(options.auth) },
+      dedicated: true,
+    });
+    return collectProgress(res, options.onProgress);
+  }
+
+  /** POST /auth {username,password,serveraddress} → {Status, IdentityToken} (11 transcript). */
+  login(auth: RegistryAuthConfig): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.transport.json("POST", "/auth", { body: { username: auth.username ?? "", password: auth.password ?? "", serveraddress: auth.serveraddress ?? "" } });
   }
 
   close(): void {

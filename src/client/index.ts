@@ -17,3 +17,4 @@ export { ExecApi } from "./exec-api.js";
 export { ContainerOpsApi, decodePathStat } from "./container-ops-api.js";
 export { SystemApi, filtersQuery, type EventsOptions, type Filters } from "./system-api.js";
 export type * from "./ops-types.js";
+export { encodeRegistryAuth, decodeRegistryAuthHeader, type RegistryAuthConfig } from "./registry-auth.js";
