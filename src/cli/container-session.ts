@@ -15,6 +15,8 @@ import type { CliContext } from "./context.js";
 import { buildCreateRequest } from "./options/create-request.js";
 import type { ContainerFlags } from "./options/container-flags.js";
 import { AttachedSession } from "./tty/attached-session.js";
+import { ProgressRenderer } from "./format/progress.js";
+import { credentialsFor, parseRemoteRef } from "./registry-ref.js";
 
 export async function createContainer(
   ctx: CliContext,
@@ -22,16 +24,27 @@ export async function createContainer(
   input: { flags: ContainerFlags; image: string; command: string[]; detach: boolean; consoleSize?: [number, number] },
 ): Promise<{ id: string; body: ContainerCreateRequest }> {
   const body = buildCreateRequest({ ...input, env: ctx.env, readFile: (path) => readFileSync(path, "utf8") });
-  try {
+  const create = async () => {
     const created = await client.createContainer(body, { name: input.flags.name, platform: input.flags.platform });
     for (const warning of created.Warnings ?? []) ctx.stderr.write(`WARNING: ${warning}\n`);
     return { id: created.Id, body };
+  };
+  try {
+    return await create();
   } catch (err) {
-    // The docker CLI pulls and retries here; berth has no pull yet, so it reports and stops.
-    if (err instanceof DaemonError && err.isNotFound && /no such image/i.test(err.message)) {
-      ctx.stderr.write(`Unable to find image '${input.image}' locally\n`);
-    }
-    throw err;
+    // As the docker CLI does: a missing image is pulled (progress on stderr), then create is retried.
+    if (!(err instanceof DaemonError && err.isNotFound && /no such image/i.test(err.message))) throw err;
+    ctx.stderr.write(`Unable to find image '${input.image}' locally\n`);
+    const parsed = parseRemoteRef(input.image);
+    const s = ctx.stderr as { isTTY?: boolean; columns?: number };
+    const renderer = new ProgressRenderer({ out: ctx.stderr, tty: Boolean(s.isTTY), columns: s.columns });
+    await client.pullImage(parsed.familiar, {
+      tag: parsed.ref.digest ?? parsed.ref.tag,
+      platform: input.flags.platform,
+      auth: credentialsFor(ctx, parsed.host),
+      onProgress: (m) => renderer.write(m),
+    });
+    return await create();
   }
 }
 
