@@ -9,4 +9,4 @@ bash scripts/setup.sh
 # (only those whose .ts source still exists: a deleted test must not run from a stale build)
 mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort | while read -r f; do
   src=${f#dist/}; [[ -f "${src%.js}.ts" ]] && echo "$f"; done)
-exec node --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"
+exec node --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" --test-timeout="${BERTH_TEST_TIMEOUT_MS:-300000}" --test-reporter=spec "${files[@]}"
