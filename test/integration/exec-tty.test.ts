@@ -5,35 +5,10 @@
  * comes back. Also: exec -t without -i, and the API's raw (unframed) stream.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { DOCKER, importBusybox, isRoot, startDaemon, type TestDaemon } from "./harness.js";
+import { inPty } from "./pty.js";
 
-/** Runs `command` in a pty of the given size, typing `keys` with pauses; returns output and exit code. */
-function inPty(d: TestDaemon, command: string, keys: Array<string | number | (() => void)>, size = { rows: 40, cols: 100 }): Promise<{ out: string; code: number | null; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", `stty rows ${size.rows} cols ${size.cols}; ${command}`, "/dev/null"], { env: { ...process.env, ...d.env }, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (b) => (out += b));
-    child.stderr.on("data", (b) => (out += b));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ out, code, pid: child.pid! });
-    });
-    child.stdin.on("error", () => {});
-    void (async () => {
-      for (const k of keys) {
-        if (typeof k === "number") await new Promise((r) => setTimeout(r, k));
-        else if (typeof k === "function") k();
-        else child.stdin.write(k);
-      }
-      await new Promise((r) => setTimeout(r, 1500));
-      child.stdin.end();
-    })();
-  });
-}
 
 describe("docker exec -t with the docker CLI", { skip: !isRoot && "needs root" }, () => {
   let d: TestDaemon;
