@@ -17,7 +17,13 @@ export interface TestRegistry extends RunningRegistry {
 export async function startTestRegistry(opts: Partial<RegistryOptions> = {}): Promise<TestRegistry> {
   const root = opts.root ?? (await fs.mkdtemp(path.join(os.tmpdir(), "berth-registry-")));
   const errors: unknown[] = [];
-  const reg = await startRegistry({ host: "127.0.0.1", port: 0, ...opts, root, onError: (e) => errors.push(e) });
+  let reg: Awaited<ReturnType<typeof startRegistry>>;
+  try {
+    reg = await startRegistry({ host: "127.0.0.1", port: 0, ...opts, root, onError: (e) => errors.push(e) });
+  } catch (e) {
+    if (!opts.root) await fs.rm(root, { recursive: true, force: true });
+    throw e;
+  }
   return {
     ...reg,
     root,
