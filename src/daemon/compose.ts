@@ -74,7 +74,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     layers,
     metadata,
     isImageInUse: (id: string) => containersRef!.isImageInUse(id),
-  });
+  }, { insecureRegistries: cfg.insecureRegistries });
   const containers = new ContainerService({
     store,
     images,
@@ -100,6 +100,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     defaultRuntime: runtime.name,
     runtimes: [...runtimes.keys()],
     cgroupVersion: await cgroupVersion(),
+    insecureRegistries: cfg.insecureRegistries,
     counts: async () => {
       const all = containers.list();
       return {

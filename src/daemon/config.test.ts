@@ -42,6 +42,20 @@ describe("parseFlags", () => {
   test("a flag without its value is an error", () => {
     assert.throws(() => parseFlags(["--data-root"]), (e: unknown) => e instanceof InvalidArgumentError && /needs an argument: --data-root/.test(e.message));
   });
+  test("--insecure-registry is repeatable and validated", () => {
+    assert.deepEqual(parseFlags(["--insecure-registry", "reg.lan:5000", "--insecure-registry=10.0.0.0/8", "--insecure-registry", "[fd00::1]:5000"]).flags, {
+      insecureRegistries: ["reg.lan:5000", "10.0.0.0/8", "[fd00::1]:5000"],
+    });
+    const bad = (v: string, re: RegExp) =>
+      assert.throws(() => parseFlags(["--insecure-registry", v]), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), v);
+    bad("http://reg.lan:5000", /should not contain ':\/\/'/);
+    bad("10.0.0.0/33", /not a valid IPv4 CIDR/);
+    bad("300.0.0.0/8", /not a valid IPv4 CIDR/);
+    bad("reg.lan/path", /not a valid IPv4 CIDR/);
+    bad("reg.lan:99999", /not a valid host\[:port\]/);
+    bad("", /must not be empty/);
+    assert.throws(() => parseFlags(["--insecure-registry"]), /needs an argument: --insecure-registry/);
+  });
   test("tcp:// hosts are rejected", () => {
     assert.throws(() => parseFlags(["-H", "tcp://0.0.0.0:2375"]), (e: unknown) => e instanceof InvalidArgumentError && /only unix:\/\//.test(e.message));
   });
@@ -70,6 +84,17 @@ describe("readConfigFile", () => {
     await writeFile(f, JSON.stringify({ hosts: ["tcp://1.2.3.4:2375"] }));
     await assert.rejects(readConfigFile(f, false), InvalidArgumentError);
   });
+  test("insecure-registries: a list of host:port or CIDR strings", async (t) => {
+    const f = path.join(await tempDir(t), "daemon.json");
+    await writeFile(f, JSON.stringify({ "insecure-registries": ["reg.lan:5000", "192.168.0.0/16"] }));
+    assert.deepEqual(await readConfigFile(f, true), { insecureRegistries: ["reg.lan:5000", "192.168.0.0/16"] });
+    for (const v of ["reg.lan:5000", [5000], { a: 1 }, null]) {
+      await writeFile(f, JSON.stringify({ "insecure-registries": v }));
+      await assert.rejects(readConfigFile(f, true), (e: unknown) => e instanceof InvalidArgumentError && e.message.includes('"insecure-registries" must be an array of strings'));
+    }
+    await writeFile(f, JSON.stringify({ "insecure-registries": ["https://reg.lan"] }));
+    await assert.rejects(readConfigFile(f, true), (e: unknown) => e instanceof InvalidArgumentError && /"insecure-registries": .*should not contain/.test(e.message));
+  });
   test("a missing file is {} unless it must exist", async (t) => {
     const f = path.join(await tempDir(t), "missing.json");
     assert.deepEqual(await readConfigFile(f, false), {});
@@ -87,6 +112,14 @@ describe("loadConfig", () => {
     assert.equal(config.pidFile, "/exec-file/berthd.pid");
     assert.equal(config.socketPath, "/run/berth/berth.sock");
     assert.equal(config.configFile, f);
+  });
+  test("insecure registries from the file and the flags are combined; the default is none", async (t) => {
+    const f = path.join(await tempDir(t), "daemon.json");
+    await writeFile(f, JSON.stringify({ "insecure-registries": ["a.lan:5000", "10.0.0.0/8"] }));
+    const { config } = await loadConfig(["--config-file", f, "--insecure-registry", "b.lan:5000", "--insecure-registry", "a.lan:5000"]);
+    assert.deepEqual(config.insecureRegistries, ["a.lan:5000", "10.0.0.0/8", "b.lan:5000"]);
+    await writeFile(f, "{}");
+    assert.deepEqual((await loadConfig(["--config-file", f])).config.insecureRegistries, []);
   });
   test("an explicit --config-file must exist", async (t) => {
     const dir = await tempDir(t);

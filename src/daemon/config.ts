@@ -1,7 +1,9 @@
 /**
  * berthd's configuration: defaults, then /etc/berth/daemon.json (keys named
  * as in Docker's daemon.json where they overlap: "data-root", "exec-root",
- * "hosts", "pidfile", "default-runtime", "cgroup-parent"), then flags.
+ * "hosts", "pidfile", "default-runtime", "cgroup-parent", "insecure-registries"),
+ * then flags. Insecure registries from the file and from the repeatable
+ * --insecure-registry flag are combined.
  */
 import { promises as fs } from "node:fs";
 import { InvalidArgumentError } from "../errors/index.js";
@@ -16,6 +18,11 @@ export interface DaemonConfig {
   cgroupParent: string;
   configFile: string;
   debug: boolean;
+  /**
+   * Docker's insecure registries: "host[:port]" or IPv4 CIDR entries, tried
+   * over HTTPS first with HTTP as fallback. Loopback is always insecure.
+   */
+  insecureRegistries: string[];
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -27,7 +34,25 @@ export const DEFAULTS: DaemonConfig = {
   cgroupParent: "berth",
   configFile: "/etc/berth/daemon.json",
   debug: false,
+  insecureRegistries: [],
 };
+
+/** Checks one insecure-registry entry the way Docker does: a CIDR, or a host[:port] without scheme or path. */
+export function validateInsecureRegistry(entry: string): string {
+  const e = entry.trim();
+  if (e === "") throw new InvalidArgumentError("insecure registry must not be empty");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e)) throw new InvalidArgumentError(`insecure registry ${e} should not contain '://'`);
+  if (e.includes("/")) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(e);
+    if (!m || m.slice(1, 5).some((p) => Number(p) > 255) || Number(m[5]) > 32) {
+      throw new InvalidArgumentError(`insecure registry ${e} is not a valid IPv4 CIDR or host[:port]`);
+    }
+    return e;
+  }
+  const hp = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(e);
+  if (!hp || (hp[2] !== undefined && Number(hp[2]) > 65535)) throw new InvalidArgumentError(`insecure registry ${e} is not a valid host[:port] or IPv4 CIDR`);
+  return e;
+}
 
 function hostToSocket(h: string): string {
   if (h.startsWith("unix://")) return h.slice("unix://".length);
@@ -66,6 +91,17 @@ export async function readConfigFile(file: string, mustExist: boolean): Promise<
   const hosts = o["hosts"];
   if (Array.isArray(hosts) && typeof hosts[0] === "string") out.socketPath = hostToSocket(hosts[0]);
   if (o["debug"] === true) out.debug = true;
+  const insecure = o["insecure-registries"];
+  if (insecure !== undefined) {
+    if (!Array.isArray(insecure) || insecure.some((v) => typeof v !== "string")) {
+      throw new InvalidArgumentError(`config file ${file}: "insecure-registries" must be an array of strings`);
+    }
+    try {
+      out.insecureRegistries = (insecure as string[]).map(validateInsecureRegistry);
+    } catch (e) {
+      throw new InvalidArgumentError(`config file ${file}: "insecure-registries": ${(e as Error).message}`);
+    }
+  }
   return out;
 }
 
@@ -105,6 +141,9 @@ export function parseFlags(argv: string[]): { flags: Partial<DaemonConfig>; help
       case "--config-file":
         flags.configFile = val();
         break;
+      case "--insecure-registry":
+        flags.insecureRegistries = [...(flags.insecureRegistries ?? []), validateInsecureRegistry(val())];
+        break;
       case "-D":
       case "--debug":
         flags.debug = true;
@@ -125,6 +164,7 @@ export async function loadConfig(argv: string[]): Promise<{ config: DaemonConfig
   const configFile = flags.configFile ?? DEFAULTS.configFile;
   const fromFile = await readConfigFile(configFile, flags.configFile !== undefined);
   const config = { ...DEFAULTS, ...fromFile, ...flags, configFile };
+  config.insecureRegistries = [...new Set([...(fromFile.insecureRegistries ?? []), ...(flags.insecureRegistries ?? [])])];
   if (!config.pidFile) config.pidFile = `${config.execRoot}/berthd.pid`;
   return { config, help };
 }

@@ -24,6 +24,8 @@ Options:
       --runtime NAME          runc or crun (default: the one that works on this host)
       --cgroup-parent NAME    parent cgroup for containers (default berth)
       --config-file PATH      daemon config (default /etc/berth/daemon.json)
+      --insecure-registry R   allow HTTP (after HTTPS) for registry R: host:port or
+                              IPv4 CIDR; repeatable
   -D, --debug                 log more
 `;
 

@@ -15,6 +15,8 @@ export interface SystemFacts {
   defaultRuntime: string;
   runtimes: string[];
   cgroupVersion: "1" | "2";
+  /** The daemon's --insecure-registry entries ("host[:port]" or CIDR); loopback is implied. */
+  insecureRegistries?: readonly string[];
   counts: () => Promise<{ containers: number; running: number; paused: number; stopped: number; images: number }>;
 }
 
@@ -22,6 +24,25 @@ const GO_ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "ar
 
 export function goArch(): string {
   return GO_ARCH[process.arch] ?? process.arch;
+}
+
+/**
+ * /info's RegistryConfig as Docker builds it: CIDR entries (plus the implied
+ * 127.0.0.0/8) in InsecureRegistryCIDRs; every other entry, and docker.io,
+ * in IndexConfigs with Secure false for listed ones.
+ */
+export function registryConfig(insecure: readonly string[] = []): Record<string, unknown> {
+  const cidrs = ["127.0.0.0/8"];
+  const indexConfigs: Record<string, unknown> = {};
+  for (const e of insecure) {
+    if (e.includes("/")) {
+      if (!cidrs.includes(e)) cidrs.push(e);
+    } else {
+      indexConfigs[e] = { Name: e, Mirrors: [], Secure: false, Official: false };
+    }
+  }
+  indexConfigs["docker.io"] = { Name: "docker.io", Mirrors: [], Secure: true, Official: true };
+  return { InsecureRegistryCIDRs: cidrs, IndexConfigs: indexConfigs, Mirrors: [] };
 }
 
 export function addSystemRoutes(r: Router, f: SystemFacts): void {
@@ -93,7 +114,7 @@ export function addSystemRoutes(r: Router, f: SystemFacts): void {
       OSType: "linux",
       Architecture: os.machine(),
       IndexServerAddress: "https://index.docker.io/v1/",
-      RegistryConfig: { InsecureRegistryCIDRs: ["127.0.0.0/8"], IndexConfigs: {}, Mirrors: [] },
+      RegistryConfig: registryConfig(f.insecureRegistries),
       NCPU: os.cpus().length,
       MemTotal: os.totalmem(),
       DockerRootDir: f.dataRoot,

@@ -56,9 +56,14 @@ export function isLoopbackRegistry(domain: string): boolean {
   return host === "localhost" || host === "::1" || inCidr(host, "127.0.0.0/8");
 }
 
-function isListedInsecure(domain: string, insecure: readonly string[]): boolean {
+/**
+ * Docker's isSecureIndex, without DNS: a "host[:port]" entry names exactly one
+ * registry domain (so "reg.lan" does not cover "reg.lan:5000"); a CIDR entry
+ * covers every domain whose host is an IPv4 address inside it, on any port.
+ */
+export function isListedInsecure(domain: string, insecure: readonly string[]): boolean {
   const { host } = splitHostPort(domain);
-  return insecure.some((entry) => entry === domain || entry === host || (entry.includes("/") && inCidr(host, entry)));
+  return insecure.some((entry) => (entry.includes("/") ? inCidr(host, entry) : entry === domain));
 }
 
 export function resolveEndpoint(domain: string, insecureRegistries: readonly string[] = []): RegistryEndpoint {
