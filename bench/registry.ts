@@ -1,39 +1,44 @@
 /**
- * Registry benchmark (issue 3): push and pull throughput of one big layer
+ * Registry benchmark (issue 3): push and pull throughput of an image of big layers
  * between {berthd, dockerd} and {`berth registry serve`, Debian's
  * docker-registry (distribution 2.8)}, all four pairs in one run on the same
  * machine (shared and noisy: only same-run comparisons mean anything).
  *
- * The image is busybox plus one file of random bytes (random so that gzip on
- * push can't shrink it), imported into berthd and copied into dockerd with
- * `docker save` | `docker load`, so both engines push identical content.
+ * The image is busybox plus `--layers` layers, each one file of `--mb`/N MB
+ * of random bytes (random so that gzip on push can't shrink it), written as a
+ * docker-archive and `load`ed into both berthd and dockerd, so both engines
+ * push identical content.
  * Each run gets a fresh, empty registry (new root, new port), so every push
- * uploads the whole layer (no HEAD-skip, no cross-repo mount) and every tag
+ * uploads every layer (no HEAD-skip, no cross-repo mount) and every tag
  * is new; pull is timed after `rmi` of every tag of the image, so the layer
- * is really downloaded and unpacked. MB/s = payload MB / wall seconds of the
- * docker CLI command (the payload is the random file; the compressed blob is
+ * layers are really downloaded and unpacked. MB/s = payload MB / wall seconds of the
+ * docker CLI command (the payload is the random files; the compressed blobs are
  * a little bigger).
  *
  * berth's registry runs inside this process (startRegistry, port 0); its
  * memory is this process's RSS, sampled every 20 ms, and the peak during its
  * pushes/pulls is reported next to the idle baseline (it should stay flat
- * while a blob of `--mb` MB streams). docker-registry's RSS is sampled from
+ * while blobs of `--mb`/`--layers` MB stream). docker-registry's RSS is sampled from
  * /proc the same way.
  *
- * Usage: node dist/bench/registry.js [--runs N] [--mb N]   (root; after scripts/setup.sh)
- *   --runs  runs per pair (default 3), --mb  size of the random layer (default 200)
+ * Usage: node dist/bench/registry.js [--runs N] [--mb N] [--layers N]   (root; after scripts/setup.sh)
+ *   --runs  runs per pair (default 3), --mb  total MB of random bytes (default 200),
+ *   --layers  random layers they are split into (default 5; issue 3: --mb 500 --layers 5)
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, promises as fs } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, promises as fs } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { busyboxTar, runCmd } from "../test/integration/harness.js";
 import { startRegistry, type RunningRegistry } from "../src/registry/server/serve.js";
 import { argNum, cleanup, cli, httpStatus, median, must, reporter, rssKb, sleep, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
 
 const RUNS = argNum("--runs", 3);
 const MB = argNum("--mb", 200);
+const LAYERS = argNum("--layers", 5);
 const DISTRIBUTION = "/usr/bin/docker-registry";
 
 interface Registry {
@@ -135,6 +140,75 @@ async function startDistribution(dir: string, procs: Set<ChildProcess>): Promise
   };
 }
 
+async function sha256File(file: string): Promise<string> {
+  const h = createHash("sha256");
+  await pipeline(createReadStream(file), h);
+  return h.digest("hex");
+}
+
+/**
+ * A docker-archive of busybox (one layer) plus LAYERS layers that each hold one
+ * file of MB/LAYERS MB of random bytes (random so gzip on push can't shrink
+ * them), tagged bigimg:latest. Layout as Docker 25+ / berth save:
+ * manifest.json + blobs/sha256/<hex> for the config and the (plain tar) layers.
+ */
+async function multiLayerArchive(root: string): Promise<string> {
+  if (!Number.isInteger(LAYERS) || LAYERS < 1) throw new Error(`--layers must be a positive integer, got ${LAYERS}`);
+  const dir = path.join(root, "archive");
+  const blobs = path.join(dir, "blobs", "sha256");
+  await fs.mkdir(blobs, { recursive: true });
+  const addLayer = async (tarFile: string): Promise<string> => {
+    const hex = await sha256File(tarFile);
+    await fs.rename(tarFile, path.join(blobs, hex));
+    return hex;
+  };
+  const layers: string[] = [];
+  const history: { created: string; created_by: string }[] = [];
+  const created = new Date().toISOString();
+
+  const rootfs = path.join(root, "rootfs");
+  await fs.mkdir(rootfs);
+  await must(runCmd(["tar", "-C", rootfs, "-xf", await busyboxTar()]), "unpack busybox");
+  const base = path.join(root, "layer-base.tar");
+  await must(runCmd(["tar", "--numeric-owner", "-C", rootfs, "-cf", base, "."], { timeoutMs: 300_000 }), "tar busybox");
+  await fs.rm(rootfs, { recursive: true, force: true });
+  layers.push(await addLayer(base));
+  history.push({ created, created_by: "busybox" });
+
+  const bytes = Math.floor((MB * 1024 * 1024) / LAYERS);
+  for (let i = 0; i < LAYERS; i++) {
+    const d = path.join(root, `layer-${i}`);
+    await fs.mkdir(d);
+    await must(runCmd(["bash", "-c", `head -c ${bytes} /dev/urandom > '${d}/random-${i}.bin'`], { timeoutMs: 300_000 }), "random file");
+    const t = path.join(root, `layer-${i}.tar`);
+    await must(runCmd(["tar", "--numeric-owner", "--owner=0", "--group=0", "-C", d, "-cf", t, `random-${i}.bin`], { timeoutMs: 300_000 }), "tar random layer");
+    await fs.rm(d, { recursive: true, force: true });
+    layers.push(await addLayer(t));
+    history.push({ created, created_by: `random-${i}.bin (${bytes} bytes)` });
+  }
+
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      created,
+      config: { Cmd: ["sh"], Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] },
+      rootfs: { type: "layers", diff_ids: layers.map((h) => `sha256:${h}`) },
+      history,
+    }),
+  );
+  const configHex = createHash("sha256").update(config).digest("hex");
+  await fs.writeFile(path.join(blobs, configHex), config);
+  await fs.writeFile(
+    path.join(dir, "manifest.json"),
+    JSON.stringify([{ Config: `blobs/sha256/${configHex}`, RepoTags: ["bigimg:latest"], Layers: layers.map((h) => `blobs/sha256/${h}`) }]),
+  );
+  const archive = path.join(root, "bigimg.tar");
+  await must(runCmd(["tar", "--numeric-owner", "-C", dir, "-cf", archive, "manifest.json", "blobs"], { timeoutMs: 300_000 }), "tar archive");
+  await fs.rm(dir, { recursive: true, force: true });
+  return archive;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(DISTRIBUTION)) throw new Error(`${DISTRIBUTION} missing: run scripts/setup.sh (Debian's docker-registry)`);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "bb-reg-"));
@@ -148,22 +222,14 @@ async function main(): Promise<void> {
     docker = await startDocker(root);
     if (!docker) throw new Error("/usr/sbin/dockerd missing: run scripts/setup.sh with BERTH_PEERS=1");
 
-    // busybox + MB of random bytes, one layer, identical in both engines
-    const rootfs = path.join(root, "rootfs");
-    await fs.mkdir(rootfs);
-    await must(runCmd(["tar", "-C", rootfs, "-xf", await busyboxTar()]), "unpack busybox");
-    await must(runCmd(["bash", "-c", `head -c ${MB}M /dev/urandom > '${rootfs}/random.bin'`], { timeoutMs: 300_000 }), "random file");
-    const layerTar = path.join(root, "layer.tar");
-    await must(runCmd(["tar", "--numeric-owner", "-C", rootfs, "-cf", layerTar, "."], { timeoutMs: 300_000 }), "tar rootfs");
-    await fs.rm(rootfs, { recursive: true, force: true });
-    await must(cli(berth, ["import", layerTar, "bigimg:latest"]), "import into berthd");
-    await fs.rm(layerTar, { force: true });
-    const archive = path.join(root, "bigimg.tar");
-    await must(cli(berth, ["save", "-o", archive, "bigimg:latest"]), "save from berthd");
+    // busybox + LAYERS layers of MB/LAYERS random bytes each, identical in both engines:
+    // written as a docker-archive (what `docker save` writes) and loaded into both
+    const archive = await multiLayerArchive(root);
+    await must(cli(berth, ["load", "-i", archive]), "load into berthd");
     await must(cli(docker, ["load", "-i", archive]), "load into dockerd");
     await fs.rm(archive, { force: true });
 
-    out.line(`# registry benchmark, ${RUNS} runs per pair, one ${MB} MB random layer (+ busybox), ${os.cpus().length} cores, ${new Date().toISOString()}`);
+    out.line(`# registry benchmark, ${RUNS} runs per pair, ${MB} MB of random bytes in ${LAYERS} layer(s) of ${(MB / LAYERS).toFixed(1)} MB (+ busybox), ${os.cpus().length} cores, ${new Date().toISOString()}`);
     const baseline = process.memoryUsage().rss / 1024 / 1024;
     out.line(`bench process (hosts berth registry) RSS before any transfer: ${baseline.toFixed(1)} MB`);
 
@@ -209,7 +275,7 @@ async function main(): Promise<void> {
       out.line(`ratio with ${reg}, berthd / dockerd throughput: push ${(b.push / d.push).toFixed(3)}, pull ${(b.pull / d.pull).toFixed(3)} (pull target >= 1)`);
     }
     const berthPeak = peaks["berth registry"]!;
-    out.line(`memory berth registry (bench process RSS): baseline ${baseline.toFixed(1)} MB, peak during transfers ${berthPeak.toFixed(1)} MB, growth ${(berthPeak - baseline).toFixed(1)} MB for a ${MB} MB blob`);
+    out.line(`memory berth registry (bench process RSS): baseline ${baseline.toFixed(1)} MB, peak during transfers ${berthPeak.toFixed(1)} MB, growth ${(berthPeak - baseline).toFixed(1)} MB for ${LAYERS} blob(s) of ${(MB / LAYERS).toFixed(1)} MB`);
     out.line(`memory docker-registry (process RSS): peak during transfers ${peaks["docker-registry"]!.toFixed(1)} MB`);
   } finally {
     selfRss.stop();
