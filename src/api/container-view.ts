@@ -156,7 +156,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       MemoryReservation: 0,
       MemorySwap: hc.memorySwap,
       MemorySwappiness: null,
-      OomKillDisable: false,
+      OomKillDisable: hc.oomKillDisable ?? false,
       PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
       Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       Init: hc.init,

@@ -167,6 +167,7 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
     securityOpt: h["SecurityOpt"] == null ? null : strList(h, "SecurityOpt", "HostConfig.SecurityOpt"),
     restartPolicy: { name: rpName as HostConfigSpec["restartPolicy"]["name"], maximumRetryCount: int(rp, "MaximumRetryCount", "RestartPolicy.MaximumRetryCount") },
     oomScoreAdj: int(h, "OomScoreAdj", "HostConfig.OomScoreAdj"),
+    oomKillDisable: bool(h, "OomKillDisable"),
     shmSize: nonNegative(h, "ShmSize"),
     runtime: str(h, "Runtime", "HostConfig.Runtime"),
     extraHosts: h["ExtraHosts"] == null ? null : strList(h, "ExtraHosts", "HostConfig.ExtraHosts"),

@@ -36,6 +36,8 @@ export interface ResourceLimits {
   cpuPeriod?: number;
   /** 0 or negative = unlimited */
   pidsLimit?: number;
+  /** --oom-kill-disable: the kernel pauses the cgroup instead of killing (cgroup v1 only). */
+  oomKillDisable?: boolean;
 }
 
 export interface Ulimit {

@@ -171,6 +171,19 @@ describe("docker CLI against berthd: run", { skip: !isRoot && "needs root" }, ()
     assert.equal(noInit.stdout.trim(), "cat");
   });
 
+  test("--oom-score-adj and --oom-kill-disable reach the container", async () => {
+    const adj = await d.docker(["run", "--rm", "--oom-score-adj", "500", "busybox", "cat", "/proc/self/oom_score_adj"]);
+    assert.equal(adj.stdout.trim(), "500", adj.stderr);
+    const bad = await d.docker(["run", "--rm", "--oom-score-adj", "5000", "busybox", "true"]);
+    assert.notEqual(bad.code, 0);
+    const v1 = await fs.access("/sys/fs/cgroup/memory/memory.oom_control").then(() => true, () => false);
+    const ctl = await d.docker(["run", "--rm", "-m", "32m", "--oom-kill-disable", "busybox", "sh", "-c", "cat /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null | head -1"]);
+    if (v1) assert.equal(ctl.stdout.trim(), "oom_kill_disable 1", ctl.stderr);
+    const id = (await d.docker(["create", "--oom-kill-disable", "-m", "32m", "busybox", "true"])).stdout.trim();
+    assert.equal((await d.docker(["inspect", "-f", "{{.HostConfig.OomKillDisable}}", id])).stdout.trim(), "true");
+    await d.docker(["rm", id]);
+  });
+
   test("create then start -a prints the output and exits with the code", async () => {
     const id = (await d.docker(["create", "busybox", "sh", "-c", "echo attached; exit 5"])).stdout.trim();
     const r = await d.docker(["start", "-a", id]);

@@ -90,6 +90,7 @@ export function buildSpecInput(args: {
       cpuQuota: hc.cpuQuota || undefined,
       cpuPeriod: hc.cpuPeriod || undefined,
       pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
+      oomKillDisable: hc.oomKillDisable || undefined,
     },
     capAdd: hc.capAdd ?? [],
     capDrop: hc.capDrop ?? [],

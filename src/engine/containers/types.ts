@@ -71,6 +71,7 @@ export interface HostConfigSpec {
   securityOpt: string[] | null;
   restartPolicy: { name: "" | "no" | "always" | "unless-stopped" | "on-failure"; maximumRetryCount: number };
   oomScoreAdj: number;
+  oomKillDisable?: boolean;
   shmSize: number;
   runtime: string;
   extraHosts: string[] | null;

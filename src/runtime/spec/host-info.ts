@@ -42,7 +42,8 @@ export async function readHostInfo(): Promise<HostInfo> {
   const status = await fs.readFile("/proc/self/status", "utf8").catch(() => "");
   const bnd = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1];
   const boundingSet = bnd === undefined ? undefined : BigInt("0x" + bnd);
-  return { hardLimits, initPath, lastCap, boundingSet, swapSupported, hostDevices: await listHostDevices("/dev") };
+  const oomControl = await fs.access("/sys/fs/cgroup/memory/memory.oom_control").then(() => true, () => false);
+  return { hardLimits, initPath, lastCap, boundingSet, swapSupported, oomControl, hostDevices: await listHostDevices("/dev") };
 }
 
 const SKIP_DIRS = new Set(["/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/.lxc", "/dev/.udev"]);

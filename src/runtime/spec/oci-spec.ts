@@ -68,7 +68,7 @@ export interface OciDeviceRule {
 
 export interface OciResources {
   devices: OciDeviceRule[];
-  memory?: { limit?: number; swap?: number; reservation?: number };
+  memory?: { limit?: number; swap?: number; reservation?: number; disableOOMKiller?: boolean };
   cpu?: { shares?: number; quota?: number; period?: number };
   pids?: { limit: number };
 }
@@ -106,4 +106,6 @@ export interface HostInfo {
   hostDevices?: OciDevice[];
   /** Whether the memory cgroup accounts swap (v1: memory.memsw.* exists). Default true. */
   swapSupported?: boolean;
+  /** cgroup v1 memory.oom_control exists: --oom-kill-disable can be honoured. */
+  oomControl?: boolean;
 }

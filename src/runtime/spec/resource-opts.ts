@@ -20,7 +20,7 @@ import type { SpecOpt } from "./spec-opt.js";
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 export const CPU_PERIOD_US = 100_000;
 
-export function toOciResources(r: ResourceLimits, opts: { swapSupported: boolean }): Omit<OciResources, "devices"> {
+export function toOciResources(r: ResourceLimits, opts: { swapSupported: boolean; oomControl?: boolean }): Omit<OciResources, "devices"> {
   const out: Omit<OciResources, "devices"> = {};
   const memory = r.memory ?? 0;
   const memorySwap = r.memorySwap ?? 0;
@@ -37,6 +37,9 @@ export function toOciResources(r: ResourceLimits, opts: { swapSupported: boolean
   } else if (memorySwap > 0) {
     throw new InvalidArgumentError("You should always set the Memory limit when using Memoryswap limit, see usage");
   }
+  // memory.oom_control exists on cgroup v1 only; v2 has no way to disable the OOM killer,
+  // and Docker ignores the flag there (with a warning).
+  if (r.oomKillDisable && opts.oomControl) out.memory = { ...(out.memory ?? {}), disableOOMKiller: true };
 
   const cpu: NonNullable<OciResources["cpu"]> = {};
   if (r.nanoCpus && r.nanoCpus > 0) {
@@ -56,7 +59,7 @@ export function toOciResources(r: ResourceLimits, opts: { swapSupported: boolean
 }
 
 export const withResources: SpecOpt = (spec, input, host) => {
-  Object.assign(spec.linux.resources, toOciResources(input.resources, { swapSupported: host.swapSupported ?? true }));
+  Object.assign(spec.linux.resources, toOciResources(input.resources, { swapSupported: host.swapSupported ?? true, oomControl: host.oomControl ?? false }));
 };
 
 export const withCgroupsPath: SpecOpt = (spec, input) => {
