@@ -76,7 +76,7 @@ describe("buildSpecInput", () => {
     assert.equal(s.cgroupsPath, `/berth/${ID}`);
     assert.deepEqual(s.network, { mode: "none" });
     assert.equal(s.noNewPrivileges, false);
-    assert.deepEqual(s.resources, { memory: undefined, memorySwap: undefined, nanoCpus: undefined, cpuShares: undefined, cpuQuota: undefined, cpuPeriod: undefined, pidsLimit: undefined });
+    assert.deepEqual(s.resources, { memory: undefined, memorySwap: undefined, nanoCpus: undefined, cpuShares: undefined, cpuQuota: undefined, cpuPeriod: undefined, pidsLimit: undefined, oomKillDisable: undefined });
     assert.ok(s.env.includes(`HOSTNAME=${ID.slice(0, 12)}`));
   });
   test("memory, nanoCpus and pidsLimit are mapped", () => {
