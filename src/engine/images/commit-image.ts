@@ -13,22 +13,13 @@
  * under ctx.mutate, so the parent cannot be removed half-way.
  */
 import type { Readable } from "node:stream";
-import { InvalidArgumentError, NotFoundError } from "../../errors/index.js";
-import { MediaType } from "../../oci/media-types.js";
-import { normalizeReference, referenceString } from "../../oci/reference.js";
+import { NotFoundError } from "../../errors/index.js";
 import { topChainId, type ImageRecord } from "../../store/metadata/image-record.js";
 import type { ImageContext } from "./image-deps.js";
 import type { CommitOptions, ImageConfigDocument } from "./image-service.js";
 import { readConfig } from "./image-view.js";
-import { tee } from "./layer-stream.js";
-import { buildManifest } from "./manifest-builder.js";
+import { ingestPlainLayer, registerLocalImage, tagKeyFor } from "./local-image.js";
 
-function tagKeyFor(ref: string | undefined): string | undefined {
-  if (!ref) return undefined;
-  const parsed = normalizeReference(ref);
-  if (parsed.digest !== undefined) throw new InvalidArgumentError("refusing to create a tag with a digest reference");
-  return referenceString(parsed);
-}
 
 export async function commitImage(ctx: ImageContext, layer: Readable, opts: CommitOptions): Promise<ImageRecord> {
   const tagKey = tagKeyFor(opts.ref);
@@ -39,14 +30,7 @@ export async function commitImage(ctx: ImageContext, layer: Readable, opts: Comm
       throw new NotFoundError(`No such image: ${opts.parentImageId}`);
     }
     const parentConfig = await readConfig(ctx, parent.id);
-    const [blob, applied] = await tee(
-      layer,
-      (s) => ctx.content.ingest(s),
-      (s) => ctx.layers.applyLayer(topChainId(parent), s),
-    );
-    if (blob.digest !== applied.diffId) {
-      throw new InvalidArgumentError(`layer digest ${blob.digest} differs from the unpacked diff ID ${applied.diffId}`);
-    }
+    const newLayer = await ingestPlainLayer(ctx, layer, topChainId(parent));
     const created = new Date().toISOString();
     const entry = {
       created,
@@ -59,39 +43,13 @@ export async function commitImage(ctx: ImageContext, layer: Readable, opts: Comm
       created,
       config: opts.config,
       history: [...(parentConfig.history ?? []), entry],
-      rootfs: { type: "layers", diff_ids: [...parentConfig.rootfs.diff_ids, applied.diffId] },
+      rootfs: { type: "layers", diff_ids: [...parentConfig.rootfs.diff_ids, newLayer.diffId] },
     };
     delete config["author"];
     delete config["comment"];
     if (opts.author) config.author = opts.author;
     if (opts.comment) config["comment"] = opts.comment;
     if (opts.containerId) config["container"] = opts.containerId;
-    const configInfo = await ctx.content.writeBlob(JSON.stringify(config));
-    const newLayer = {
-      blobDigest: blob.digest,
-      blobMediaType: MediaType.ociLayer,
-      blobSize: blob.size,
-      diffId: applied.diffId,
-      chainId: applied.chainId,
-      size: await ctx.layers.layerSize(applied.chainId),
-    };
-    const layers = [...parent.layers, newLayer];
-    const manifestInfo = await ctx.content.writeBlob(
-      buildManifest(configInfo, layers.map((l) => ({ digest: l.blobDigest, size: l.blobSize, mediaType: l.blobMediaType }))),
-    );
-    const record: ImageRecord = {
-      id: configInfo.digest,
-      configMediaType: MediaType.ociConfig,
-      configSize: configInfo.size,
-      manifestDigest: manifestInfo.digest,
-      manifestMediaType: MediaType.ociManifest,
-      manifestSize: manifestInfo.size,
-      layers,
-      created,
-      parent: parent.id,
-      recordedAt: created,
-    };
-    await ctx.metadata.putImage(record, tagKey ? [tagKey] : []);
-    return record;
+    return registerLocalImage(ctx, { config, layers: [...parent.layers, newLayer], parent: parent.id, created, tagKey });
   });
 }

@@ -12,7 +12,8 @@
  *    Config fields, then the `--change` instructions.
  */
 import { healthcheckToWire } from "../health-config.js";
-import { InvalidArgumentError, NotImplementedError } from "../../../errors/index.js";
+import { NotImplementedError } from "../../../errors/index.js";
+import { tagKeyFor } from "../../images/local-image.js";
 import { packUpperDir } from "../../../archive/pack/upper-layer.js";
 import { RUNTIME_MOUNT_POINTS } from "./mount-points.js";
 import type { LayerStore } from "../../../store/snapshots/snapshotter.js";
@@ -66,7 +67,7 @@ export async function commitContainer(
   const rec = containers.get(req.container);
   const image = await images.get(rec.imageId);
   const config = runConfigOf(rec, image, req.config, req.changes); // refuses bad --change before pausing
-  if (req.ref.includes("@")) throw new InvalidArgumentError("refusing to create a tag with a digest reference");
+  tagKeyFor(req.ref); // a bad name or a digest reference is refused before pausing, too
   const pauseIt = req.pause && rec.state.status === "running";
   if (pauseIt) await containers.pause(rec.id);
   try {
