@@ -14,6 +14,7 @@ import { encodeEntry } from "../log-frames.js";
 import type { Router } from "../router.js";
 import { compareVersions } from "../version.js";
 import { detachMatcher } from "../detach-keys.js";
+import { skipRequestBody } from "../hijack-input.js";
 
 export function addAttachRoutes(r: Router, svc: ContainerService): void {
   r.add("POST", "/containers/{id}/attach", async (ctx) => {
@@ -38,25 +39,15 @@ export function addAttachRoutes(r: Router, svc: ContainerService): void {
     if (ctx.upgrade) {
       const { socket, head } = ctx.upgrade;
       socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
-      // Some clients (dockerode) send a JSON body with Content-Length on the upgrade request;
-      // those bytes are the request's, not the container's stdin.
-      let skip = Number(ctx.req.headers["content-length"] ?? 0) || 0;
-      const forward = (b: Buffer) => {
-        if (skip > 0) {
-          const n = Math.min(skip, b.length);
-          skip -= n;
-          b = b.subarray(n);
-        }
-        if (b.length) sink!.write(b);
-      };
-      const forwardOrDetach = (b: Buffer) => {
+      // the request body (if any) is dropped first, then detach keys are looked for
+      const forwardOrDetach = skipRequestBody(ctx.req, (b) => {
         const { pass, detached } = detach(b);
-        if (pass.length) forward(pass);
+        if (pass.length) sink!.write(pass);
         if (detached) {
           sink?.destroy();
           socket.end();
         }
-      };
+      });
       if (sink) {
         if (head.length) forwardOrDetach(head);
         socket.on("data", forwardOrDetach);

@@ -4,11 +4,11 @@
  * session — the daemon closes when the process' output ends), GET
  * /exec/{id}/json, POST /exec/{id}/resize (TTY sessions: the pty's size).
  */
-import type { Duplex } from "node:stream";
 import type { ExecService } from "../../engine/exec/exec-service.js";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { readJsonObject, sendJson } from "../http-io.js";
 import { frameHeader } from "../log-frames.js";
+import { skipRequestBody } from "../hijack-input.js";
 import type { Router } from "../router.js";
 
 function strList(v: unknown, field: string): string[] {
@@ -97,33 +97,22 @@ export function addExecRoutes(r: Router, execs: ExecService): void {
       return;
     }
     let out: { write(b: Buffer): boolean; end(): void };
-    let input: NodeJS.ReadableStream | Duplex;
     if (ctx.upgrade) {
       const { socket, head } = ctx.upgrade;
       socket.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
-      // The start request's JSON body (Content-Length bytes) precedes any stdin.
-      let skip = Number(ctx.req.headers["content-length"] ?? 0) || 0;
-      const forward = (b: Buffer) => {
-        if (skip > 0) {
-          const n = Math.min(skip, b.length);
-          skip -= n;
-          b = b.subarray(n);
-        }
-        if (b.length && session.config.attachStdin) proc.stdin.write(b);
-      };
+      const forward = skipRequestBody(ctx.req, (b) => {
+        if (session.config.attachStdin) proc.stdin.write(b);
+      });
       if (head.length) forward(head);
       socket.on("data", forward);
       socket.on("end", () => proc.stdin.end());
       socket.on("close", () => proc.stdin.end());
-      input = socket;
       out = { write: (b) => socket.write(b), end: () => socket.end() };
     } else {
       ctx.res.writeHead(200, { "Content-Type": "application/vnd.docker.raw-stream" });
       ctx.req.on("data", (b: Buffer) => session.config.attachStdin && proc.stdin.write(b));
-      input = ctx.req;
       out = { write: (b) => ctx.res.write(b), end: () => ctx.res.end() };
     }
-    void input;
     if (!session.config.attachStdin) proc.stdin.end();
     proc.stdin.on("error", () => {});
     // a TTY session has one stream, sent raw (no frames), as Docker does

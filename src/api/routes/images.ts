@@ -91,12 +91,7 @@ export function addImageRoutes(r: Router, images: ImageService): void {
 
   r.add("POST", "/images/load", async (ctx) => {
     const quiet = ctx.query.bool("quiet");
-    let lines;
-    try {
-      lines = await images.load(ctx.req as unknown as Readable);
-    } catch (e) {
-      throw e;
-    }
+    const lines = await images.load(ctx.req as unknown as Readable);
     const s = startJsonStream(ctx.res);
     for (const l of lines) s.line({ stream: l.stream.endsWith("\n") ? l.stream : l.stream + "\n" });
     void quiet; // the docker CLI prints the same lines either way

@@ -476,9 +476,6 @@ export class ContainerService {
   /** Docker's POST /wait: the exit code once the condition holds. */
   async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ statusCode: number; error?: string }> {
     const rec = this.get(ref);
-    if (condition === "removed" || condition === "next-exit") {
-      // the wait must see the exit that follows, even if the container is not running yet
-    }
     let last = rec;
     const track = () => {
       const r = this.d.store.get(rec.id);
@@ -486,8 +483,7 @@ export class ContainerService {
     };
     this.events.on(`exit:${rec.id}`, track);
     try {
-      if (condition === "next-exit") await this.waitFor(rec.id, "next-exit" as WaitCondition, signal);
-      else await this.waitFor(rec.id, condition, signal);
+      await this.waitFor(rec.id, condition, signal);
       track();
     } finally {
       this.events.off(`exit:${rec.id}`, track);
