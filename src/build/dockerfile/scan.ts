@@ -127,6 +127,7 @@ export function scanDockerfile(text: string): ScanResult {
   const lines: LogicalLine[] = [];
   let escape = "\\";
   let lookingForDirectives = true;
+  let sawEmptyContinuation = false;
 
   while (cursor.hasNext()) {
     const raw = cursor.next();
@@ -193,8 +194,13 @@ export function scanDockerfile(text: string): ScanResult {
       }
     }
     const text = joined.trim();
-    if (emptyContinuation) warnings.push(`Empty continuation line found in: ${text}`);
+    if (emptyContinuation) {
+      sawEmptyContinuation = true;
+      warnings.push(`Empty continuation line found in:\n    ${text}`);
+    }
     lines.push({ text, startLine, column, endLine: cursor.lineNo, heredocs });
   }
+  // Docker closes its warnings with this once (classic builder, printed as "[WARNING]: …").
+  if (sawEmptyContinuation) warnings.push("Empty continuation lines will become errors in a future release.");
   return { directives, escape, lines, warnings };
 }
