@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { Instruction } from "./ast.js";
-import { DockerfileParseError, MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH, parseDockerfile } from "./parse.js";
+import { DockerfileParseError, MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH, parseDockerfile, parseOnbuildTriggers } from "./parse.js";
 
 /** The instructions of the only stage of `FROM scratch\n<body>`. */
 function body(text: string): Instruction[] {
@@ -406,5 +406,20 @@ test("every physical line shape parses or fails with a DockerfileParseError", ()
       assert.ok(err instanceof DockerfileParseError, `${JSON.stringify(text)} → ${String(err)}`);
       assert.ok(err.line >= 1 && err.column >= 1);
     }
+  }
+});
+
+test("ONBUILD triggers of a base image parse back into instructions", () => {
+  const triggers = [one("ONBUILD COPY . /app").trigger, one("ONBUILD RUN <<EOF\necho $x\nEOF").trigger, "ENV a=1 b=2"] as string[];
+  const instrs = parseOnbuildTriggers(triggers);
+  assert.deepEqual(instrs.map((i) => i.kind), ["copy", "run", "env"]);
+  assert.deepEqual((instrs[1] as { heredocs: unknown }).heredocs, [{ name: "EOF", content: "echo $x\n", expand: true }]);
+  assert.equal(instrs[0].original, "COPY . /app");
+  for (const [bad, why] of [["FROM x", "FROM isn't allowed"], ["ONBUILD RUN x", "Chaining ONBUILD"], ["FOOO", "unknown instruction"], ["RUN <<EOF", "unterminated heredoc"]]) {
+    assert.throws(() => parseOnbuildTriggers([bad]), (err: unknown) => {
+      assert.ok(err instanceof DockerfileParseError);
+      assert.ok(err.message.includes(why) && err.message.includes(JSON.stringify(bad)), err.message);
+      return true;
+    });
   }
 });

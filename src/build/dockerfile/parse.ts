@@ -60,3 +60,35 @@ export function parseDockerfile(text: string): Dockerfile {
     warnings: scanned.warnings,
   };
 }
+
+/**
+ * The ONBUILD triggers of a base image (its config's OnBuild strings, e.g.
+ * "RUN echo hi"), parsed as the instructions they become in the child
+ * stage. Docker parses each trigger as a tiny Dockerfile and refuses FROM,
+ * MAINTAINER and ONBUILD there; errors name the trigger, not a line.
+ */
+export function parseOnbuildTriggers(triggers: string[], escape = "\\"): Instruction[] {
+  const out: Instruction[] = [];
+  for (const trigger of triggers) {
+    let lines;
+    try {
+      lines = scanDockerfile(trigger).lines;
+    } catch (err) {
+      throw new DockerfileParseError(`invalid ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as DockerfileParseError).reason ?? String(err)}`, 1, 1, { bare: true, cause: err });
+    }
+    for (const line of lines) {
+      let instr: Instruction;
+      try {
+        instr = buildInstruction(line, escape);
+        if (instr.kind === "onbuild") throw new Error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        if (instr.kind === "from" || instr.kind === "maintainer") {
+          throw new Error(`${instr.kind.toUpperCase()} isn't allowed as an ONBUILD trigger`);
+        }
+      } catch (err) {
+        throw new DockerfileParseError(`invalid ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as Error).message}`, line.startLine, line.column, { bare: true, cause: err });
+      }
+      out.push(instr);
+    }
+  }
+  return out;
+}
