@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { Instruction } from "./ast.js";
-import { DockerfileParseError, MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH, parseDockerfile, parseOnbuildTriggers } from "./parse.js";
+import { DockerfileParseError, MAX_DOCKERFILE_BYTES, MAX_INSTRUCTIONS, MAX_LINE_LENGTH, parseDockerfile, parseOnbuildTriggers } from "./parse.js";
 
 /** The instructions of the only stage of `FROM scratch\n<body>`. */
 function body(text: string): Instruction[] {
@@ -366,8 +366,9 @@ test("hostile input: 100k continuation lines, 100k instructions, deep JSON, many
   assert.equal(run.endLine, 100_003);
   assert.ok(run.original.endsWith("x   end"));
 
-  const many = "FROM a\n" + "RUN x\n".repeat(100_000);
-  assert.equal(parseDockerfile(many).stages[0].instructions.length, 100_000);
+  const many = "FROM a\n" + "RUN x\n".repeat(MAX_INSTRUCTIONS - 1);
+  assert.equal(parseDockerfile(many).stages[0].instructions.length, MAX_INSTRUCTIONS - 1);
+  fails(many + "  RUN y\n", `too many instructions (more than ${MAX_INSTRUCTIONS})`, MAX_INSTRUCTIONS + 1, 3);
 
   const commented = "FROM a\nRUN a \\\n" + "# c\n".repeat(100_000) + "b\n";
   assert.equal(parseDockerfile(commented).stages[0].instructions[0].original, "RUN a b");

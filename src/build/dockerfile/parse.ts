@@ -14,7 +14,7 @@ import { DockerfileParseError } from "./parse-error.js";
 import { scanDockerfile } from "./scan.js";
 
 export { DockerfileParseError } from "./parse-error.js";
-export { MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH } from "./scan.js";
+export { MAX_DOCKERFILE_BYTES, MAX_INSTRUCTIONS, MAX_LINE_LENGTH } from "./scan.js";
 
 export function parseDockerfile(text: string): Dockerfile {
   const scanned = scanDockerfile(text);
