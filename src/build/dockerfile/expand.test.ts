@@ -110,6 +110,16 @@ test("hostile input: deep nesting is an error, long input is linear", () => {
   assert.throws(() => expandWord('"'.repeat(100_001), env), ShellExpansionError);
 });
 
+test("hostile input: self-doubling values stop at the expansion cap with a typed error", () => {
+  const vars = new Map([["A", "x"]]);
+  const look = (n: string) => vars.get(n);
+  assert.throws(() => {
+    for (let i = 0; i < 40; i++) vars.set("A", expandWord("$A$A", look));
+  }, /expanded word is longer than 16777216 characters/);
+  assert.ok((vars.get("A") as string).length <= 16 * 1024 * 1024);
+  assert.throws(() => expandWord('"' + "$A".repeat(10) + '"', look), ShellExpansionError);
+});
+
 function only(df: string): Instruction {
   return parseDockerfile(`FROM scratch\n${df}\n`).stages[0].instructions[0];
 }

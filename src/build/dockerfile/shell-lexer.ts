@@ -42,6 +42,11 @@ export class ShellExpansionError extends InvalidArgumentError {}
  * three deep, hostile ones could blow the JS stack, so cap it.
  */
 const MAX_NESTING = 256;
+/**
+ * A word may not expand beyond this: `ENV A=$A$A` forty times over would
+ * otherwise grow to terabytes (and V8 throws an untyped RangeError long before).
+ */
+export const MAX_EXPANDED_LENGTH = 16 * 1024 * 1024;
 
 const SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 export function isSpace(ch: string): boolean {
@@ -50,6 +55,13 @@ export function isSpace(ch: string): boolean {
 const NAME_CHAR = /^[\p{L}\p{Nd}_]$/u;
 const DIGIT = /^\p{Nd}$/u;
 const SPECIAL_PARAM = "@*#?-$!0";
+
+function grow(result: string, add: string): string {
+  if (result.length + add.length > MAX_EXPANDED_LENGTH) {
+    throw new ShellExpansionError(`expanded word is longer than ${MAX_EXPANDED_LENGTH} characters`);
+  }
+  return result + add;
+}
 
 /** Collects words the way buildkit's wordsStruct does. */
 class WordCollector {
@@ -120,7 +132,7 @@ class ShellWord {
       }
       if (ch === "$") {
         const tmp = this.processDollar();
-        result += tmp;
+        result = grow(result, tmp);
         words.addString(tmp);
         continue;
       }
@@ -178,7 +190,7 @@ class ShellWord {
         return result;
       }
       if (ch === "$") {
-        result += this.processDollar();
+        result = grow(result, this.processDollar());
         continue;
       }
       let c = this.next() as string;
