@@ -95,8 +95,8 @@ function nameValuePairs(c: Ctx): Array<[string, string]> {
 }
 
 function keyValue(c: Ctx, kind: "env" | "label"): KeyValueInstruction {
-  flags(c, kind);
   const rawPairs = nameValuePairs(c);
+  flags(c, kind);
   const pairs = rawPairs.map(([k, v]): [string, string] => [unquoteWord(k, c.escape), unquoteWord(v, c.escape)]);
   return { kind, ...c.base, pairs, rawPairs };
 }
@@ -151,6 +151,7 @@ function healthcheck(c: Ctx): HealthcheckInstruction {
   while (sep < c.args.length && !isSpace(c.args[sep])) sep++;
   const type = c.args.slice(0, sep).toUpperCase();
   const rest = c.args.slice(sep).trim();
+  const cmd = rest === "" ? undefined : commandForm(rest);
   if (type === "NONE") {
     // Docker parses no flags for NONE, so it neither applies nor rejects them.
     if (rest !== "") throw new Error("HEALTHCHECK NONE takes no arguments");
@@ -158,7 +159,6 @@ function healthcheck(c: Ctx): HealthcheckInstruction {
   }
   const f = flags(c, "healthcheck");
   if (type !== "CMD") throw new Error(`Unknown type ${JSON.stringify(type)} in HEALTHCHECK (try CMD)`);
-  const cmd = rest === "" ? undefined : commandForm(rest);
   const test = cmd === undefined ? [] : cmd.kind === "exec" ? ["CMD", ...cmd.args] : ["CMD-SHELL", cmd.text];
   if (test.length < 2) throw new Error("Missing command after HEALTHCHECK CMD");
   const out: HealthcheckInstruction = { kind: "healthcheck", ...c.base, none: false, test };
@@ -223,22 +223,25 @@ export function buildInstruction(line: LogicalLine, escape: string): Instruction
       const platform = one(flags(c, kind), "platform");
       return { kind, ...c.base, image: words[0], ...(stageName ? { stageName } : {}), ...(platform !== undefined ? { platform } : {}) };
     }
+    // The JSON check belongs to Docker's line parser, so it fails before any flag does.
     case "run": {
-      const f = flags(c, kind);
-      return { kind, ...c.base, cmd: commandForm(c.args), heredocs: c.heredocs, flags: f };
+      const cmd = commandForm(c.args);
+      return { kind, ...c.base, cmd, heredocs: c.heredocs, flags: flags(c, kind) };
     }
     case "cmd":
-    case "entrypoint":
+    case "entrypoint": {
+      const cmd = commandForm(c.args);
       flags(c, kind);
-      return { kind, ...c.base, cmd: commandForm(c.args) };
+      return { kind, ...c.base, cmd };
+    }
     case "shell": {
-      flags(c, kind);
       const json = parseJsonArray(c.args);
+      if (!json.ok && json.notStrings) throw new Error(NOT_STRING_ARRAY);
+      flags(c, kind);
       if (json.ok) {
         if (json.values.length === 0) throw atLeastOne(c);
         return { kind, ...c.base, args: json.values };
       }
-      if (json.notStrings) throw new Error(NOT_STRING_ARRAY);
       if (c.args === "") throw atLeastOne(c);
       throw new Error("SHELL requires the arguments to be in JSON form");
     }
