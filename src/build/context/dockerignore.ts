@@ -98,13 +98,15 @@ export class DockerIgnore {
   matches(relPath: string): boolean {
     const path = relative(relPath);
     if (path === "." || this.rules.length === 0) return false;
-    const parents = path.split("/").slice(0, -1);
+    // "a", "a/b", … for "a/b/c": the parent directories, as slices of the path
+    const parents: string[] = [];
+    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) parents.push(path.slice(0, i));
     let matched = false;
     for (const rule of this.rules) {
       // An include can only change an unmatched path, an exception only a matched one.
       if (rule.exclusion !== matched) continue;
       let hit = rule.pattern.match(path);
-      for (let i = 1; !hit && i <= parents.length; i++) hit = rule.pattern.match(parents.slice(0, i).join("/"));
+      for (let i = 0; !hit && i < parents.length; i++) hit = rule.pattern.match(parents[i]);
       if (hit) matched = !rule.exclusion;
     }
     return matched;
