@@ -21,7 +21,8 @@
  * Gap (known): while a container runs, a process inside it could swap a
  * directory for a symlink between our resolution and our use (Docker closes
  * that window by extracting in a chroot). Bind mounts and volumes are not
- * visible through the host rootfs path, so cp does not see them.
+ * visible through the host rootfs path: a path on one is served from the
+ * mount's source (mounted-path.ts), running or stopped.
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -38,6 +39,7 @@ import { isRunning } from "../state.js";
 import type { ContainerRecord } from "../types.js";
 import { absPath, goBase, lstatInContainer, resolveForWrite, statPath, type PathStat } from "./container-path.js";
 import { extractInto } from "./extract.js";
+import { mountedPath } from "./mounted-path.js";
 
 export interface ContainerFilesDeps {
   containers: ContainerService;
@@ -73,7 +75,11 @@ export class ContainerFiles {
 
   /** HEAD /containers/{id}/archive. */
   stat(ref: string, p: string): Promise<PathStat> {
-    return this.withRoot(ref, async (root) => (await statPath(root, p, ref)).stat);
+    return this.withRoot(ref, async (root, rec) => {
+      const on = mountedPath(rec, p);
+      if (!on) return (await statPath(root, p, ref)).stat;
+      return { ...(await statPath(on.root, on.rest, ref)).stat, name: goBase(absPath(p)) };
+    });
   }
 
   /**
@@ -82,8 +88,10 @@ export class ContainerFiles {
    * temporary mount are held until then).
    */
   read(ref: string, p: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
-    return this.withRoot(ref, async (root) => {
-      const { stat, host } = await statPath(root, p, ref);
+    return this.withRoot(ref, async (root, rec) => {
+      const on = mountedPath(rec, p);
+      const { stat, host } = on ? await statPath(on.root, on.rest, ref) : await statPath(root, p, ref);
+      if (on) stat.name = goBase(absPath(p));
       const tar = packPath(host, goBase(absPath(p)) === "/" ? "." : goBase(absPath(p)));
       try {
         await consume(stat, tar);
@@ -96,8 +104,10 @@ export class ContainerFiles {
   /** PUT /containers/{id}/archive: extracts `body` into directory `p`. */
   write(ref: string, p: string, body: Readable, opts: { noOverwriteDirNonDir: boolean }): Promise<void> {
     return this.withRoot(ref, async (root, rec) => {
-      if (rec.hostConfig.readonlyRootfs) throw new InvalidArgumentError("container rootfs is marked read-only");
-      const dest = await resolveForWrite(root, absPath(p));
+      const on = mountedPath(rec, p);
+      if (on?.readOnly) throw new InvalidArgumentError("mounted volume is marked read-only");
+      if (!on && rec.hostConfig.readonlyRootfs) throw new InvalidArgumentError("container rootfs is marked read-only");
+      const dest = on ? await resolveForWrite(on.root, on.rest) : await resolveForWrite(root, absPath(p));
       const st = await lstatInContainer(dest, p, ref);
       if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
       await extractInto(body, dest, opts);
