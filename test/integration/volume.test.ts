@@ -96,6 +96,52 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     await ok(["rmi", "withvol:1"]);
   });
 
+  test("population keeps owners, modes, symlinks, hardlinks and xattrs (an imported image with a VOLUME)", async () => {
+    // the busybox rootfs plus a /vol tree with the odd cases, written by Python's tarfile (pax xattrs)
+    const tarPath = path.join(host, "popimg.tar");
+    const script = [
+      "import tarfile, io, sys",
+      "src, dst = sys.argv[1], sys.argv[2]",
+      "out = tarfile.open(dst, 'w', format=tarfile.PAX_FORMAT)",
+      "with tarfile.open(src) as t:",
+      "    for m in t.getmembers(): out.addfile(m, t.extractfile(m) if m.isfile() else None)",
+      "def add(name, kind, **kw):",
+      "    ti = tarfile.TarInfo(name); ti.type = kind; data = kw.pop('data', None)",
+      "    for k, v in kw.items(): setattr(ti, k, v)",
+      "    if data is not None: ti.size = len(data)",
+      "    out.addfile(ti, io.BytesIO(data) if data is not None else None)",
+      "add('vol', tarfile.DIRTYPE, mode=0o750, uid=1000, gid=1000)",
+      "add('vol/file', tarfile.REGTYPE, mode=0o640, uid=1001, gid=1002, data=b'payload\\n', pax_headers={'SCHILY.xattr.user.origin': 'image'})",
+      "add('vol/link', tarfile.SYMTYPE, linkname='file')",
+      "add('vol/abs', tarfile.SYMTYPE, linkname='/etc/passwd')",
+      "add('vol/hard', tarfile.LNKTYPE, linkname='vol/file')",
+      "add('vol/sub', tarfile.DIRTYPE, mode=0o1777)",
+      "out.close()",
+    ].join("\n");
+    const { busyboxTar, runCmd } = await import("./harness.js");
+    const py = await runCmd(["python3", "-c", script, await busyboxTar(), tarPath]);
+    assert.equal(py.code, 0, py.stderr);
+    await ok(["import", "--change", "VOLUME /vol", "--change", 'CMD ["sh"]', tarPath, "popimg:1"]);
+    await ok(["create", "--name", "pop", "popimg:1", "true"]);
+    await ok(["start", "pop"]);
+    await ok(["wait", "pop"]);
+    const [m] = JSON.parse(await ok(["inspect", "-f", "{{json .Mounts}}", "pop"]));
+    const data = m.Source as string;
+    const st = await fs.lstat(data);
+    assert.equal(st.mode & 0o7777, 0o750);
+    assert.equal(st.uid, 1000);
+    const file = await fs.lstat(path.join(data, "file"));
+    assert.deepEqual([file.mode & 0o7777, file.uid, file.gid, file.nlink], [0o640, 1001, 1002, 2]);
+    assert.equal((await fs.lstat(path.join(data, "hard"))).ino, file.ino, "the hardlink stays a hardlink");
+    assert.equal(await fs.readlink(path.join(data, "link")), "file");
+    assert.equal(await fs.readlink(path.join(data, "abs")), "/etc/passwd");
+    assert.equal((await fs.lstat(path.join(data, "sub"))).mode & 0o7777, 0o1777);
+    const xattr = await runCmd(["python3", "-c", "import os,sys; print(os.getxattr(sys.argv[1], 'user.origin').decode())", path.join(data, "file")]);
+    assert.equal(xattr.stdout, "image\n", xattr.stderr);
+    await ok(["rm", "-v", "pop"]);
+    await ok(["rmi", "popimg:1"]);
+  });
+
   test(":ro refuses writes; a used volume cannot be removed (409), even by a stopped container", async () => {
     await ok(["volume", "create", "rov"]);
     const r = await d.docker(["run", "--rm", "-v", "rov:/data:ro", "busybox", "sh", "-c", "echo x > /data/f"]);
@@ -237,6 +283,12 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     assert.match(ro.stderr, /mounted volume is marked read-only/);
     // the volume's files are not part of the container's own layer
     assert.doesNotMatch(await ok(["diff", "cpr"]), /cpin|again|out/);
+    const exported = path.join(host, "cpr.tar");
+    await ok(["export", "-o", exported, "cpr"]);
+    const { runCmd } = await import("./harness.js");
+    const names = (await runCmd(["tar", "-tf", exported])).stdout;
+    assert.match(names, /^data\/$/m, "the mount point itself is in the export");
+    assert.doesNotMatch(names, /cpin|again|data\/out/, "the volume's files are not");
     await ok(["rm", "cpr"]);
     await ok(["volume", "rm", "cpvol"]);
   });
