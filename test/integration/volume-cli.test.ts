@@ -72,6 +72,16 @@ describe("berth volume CLI", { skip: !isRoot && "needs root" }, () => {
     assert.equal(await ok(["volume", "ls", "-q"]), "");
   });
 
+  test("system prune --volumes removes unused anonymous volumes, keeps named ones", async () => {
+    await ok(["volume", "create", "named-stays"]);
+    await ok(["run", "--name", "sp", "-v", "/anon", "busybox", "true"]);
+    const out = await ok(["system", "prune", "-f", "--volumes"]);
+    assert.match(out, /Deleted Containers:\n[0-9a-f]{64}\n/);
+    assert.match(out, /Deleted Volumes:\n[0-9a-f]{64}\n/);
+    assert.equal(await ok(["volume", "ls", "-q"]), "named-stays\n");
+    await ok(["volume", "rm", "named-stays"]);
+  });
+
   test("system df shows the volumes row", async () => {
     await ok(["volume", "create", "dfvol"]);
     assert.match(await ok(["system", "df"]), /Local Volumes\s+1\s+0\s+0B\s+0B/);

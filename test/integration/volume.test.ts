@@ -88,6 +88,7 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     assert.equal(mounts[0].Type, "volume");
     assert.equal(mounts[0].Destination, "/srv/app");
     assert.match(mounts[0].Name, /^[0-9a-f]{64}$/);
+    assert.equal(mounts[0].Mode, "");
     const [vol] = JSON.parse(await ok(["volume", "inspect", mounts[0].Name]));
     assert.deepEqual(vol.Labels, { "com.docker.volume.anonymous": "" });
     assert.equal((await volumeNames()).length, before.length + 1);
@@ -149,6 +150,8 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     assert.match(r.stderr, /Read-only file system/);
     await ok(["create", "--name", "holder", "-v", "rov:/data", "busybox", "true"]);
     const id = (await ok(["inspect", "-f", "{{.Id}}", "holder"])).trim();
+    const [hm] = JSON.parse(await ok(["inspect", "-f", "{{json .Mounts}}", "holder"]));
+    assert.deepEqual(hm, { Type: "volume", Name: "rov", Source: path.join(d.dataRoot, "volumes/rov/_data"), Destination: "/data", Driver: "local", Mode: "z", RW: true, Propagation: "" });
     const rm = await d.docker(["volume", "rm", "rov"]);
     assert.equal(rm.code, 1);
     assert.match(rm.stderr, new RegExp(`remove rov: volume is in use - \\[${id}\\]`));

@@ -25,7 +25,8 @@ export function parseBind(spec: string): MountSpec {
   const isVolume = !path.isAbsolute(src);
   if (isVolume) validateVolumeName(src);
   const m: MountSpec = isVolume
-    ? { type: "volume", source: "", name: src, destination: path.normalize(dst), readOnly: false, fromBinds: true, mode: opts }
+    ? // Docker's setBindModeIfNull: a local-driver volume without a mode shows "z"
+      { type: "volume", source: "", name: src, destination: path.normalize(dst), readOnly: false, fromBinds: true, mode: opts || "z" }
     : { type: "bind", source: path.normalize(src), destination: path.normalize(dst), readOnly: false, fromBinds: true, propagation: "rprivate", mode: opts };
   for (const o of opts.split(",").filter(Boolean)) {
     if (o === "ro") m.readOnly = true;
