@@ -41,7 +41,7 @@ export function shellQuoteCommand(rec: ContainerRecord): string {
 
 /** MountPoint as Docker shows it (Type, Name, Source, Destination, Driver, Mode, RW, Propagation; Name and Driver only for volumes). */
 function mountPoints(rec: ContainerRecord, binds: MountSpec[]) {
-  return (rec.mountPoints ?? [...binds, ...rec.hostConfig.mounts]).map((m) => ({
+  return (rec.mountPoints ?? [...binds, ...rec.hostConfig.mounts]).filter((m) => !m.fromTmpfsMap).map((m) => ({
     Type: m.type,
     ...(m.type === "volume" ? { Name: m.name } : {}),
     Source: m.source,

@@ -187,11 +187,21 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     assert.equal(r.stdout, "a\n");
     assert.match(r.stderr, /Read-only file system/);
     // the anonymous volume of src was not removed by the --rm containers that borrowed it
+    await ok(["create", "--name", "borrower", "--volumes-from", "src:ro", "busybox", "true"]);
+    const borrowed = JSON.parse(await ok(["inspect", "-f", "{{json .Mounts}}", "borrower"])) as Array<{ Name: string; Mode: string; RW: boolean }>;
+    assert.equal(borrowed.length, 2);
+    for (const b of borrowed) assert.deepEqual([b.Mode, b.RW], ["", false]);
+    assert.deepEqual(JSON.parse(await ok(["inspect", "-f", "{{json .HostConfig.VolumesFrom}}", "borrower"])), ["src:ro"]);
+    await ok(["rm", "-v", "borrower"]);
     const mounts = JSON.parse(await ok(["inspect", "-f", "{{json .Mounts}}", "src"]));
     const anon = mounts.find((m: { Destination: string }) => m.Destination === "/anonshare").Name;
     assert.ok((await volumeNames()).includes(anon));
+    // Docker answers 400 here, so the docker CLI reports it instead of trying to pull the image
+    const cli = await d.docker(["run", "--rm", "--volumes-from", "nosuch", "busybox", "true"]);
+    assert.equal(cli.code, 125);
+    assert.match(cli.stderr, /Error response from daemon: No such container: nosuch/);
     const bad = await d.api("POST", "/containers/create", { Image: "busybox", Cmd: ["true"], HostConfig: { VolumesFrom: ["nosuch"] } });
-    assert.equal(bad.status, 404);
+    assert.equal(bad.status, 400);
     assert.equal(bad.json<{ message: string }>().message, "No such container: nosuch");
     const badMode = await d.api("POST", "/containers/create", { Image: "busybox", Cmd: ["true"], HostConfig: { VolumesFrom: ["src:rx"] } });
     assert.equal(badMode.status, 400);
@@ -223,6 +233,7 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     const byDst = Object.fromEntries(mounts.map((m) => [m["Destination"], m]));
     assert.deepEqual(byDst["/v"], { Type: "volume", Name: "mvol", Source: path.join(d.dataRoot, "volumes/mvol/_data"), Destination: "/v", Driver: "local", Mode: "z", RW: true, Propagation: "" });
     assert.deepEqual(byDst["/b"], { Type: "bind", Source: bindDir, Destination: "/b", Mode: "", RW: false, Propagation: "rprivate" });
+    assert.equal(byDst["/run2"], undefined, "--tmpfs mounts are not listed, as in Docker");
     assert.equal(byDst["/anonm"]!["Type"], "volume");
     assert.match(String(byDst["/anonm"]!["Name"]), /^[0-9a-f]{64}$/);
     const [mvol] = JSON.parse(await ok(["volume", "inspect", "mvol"]));

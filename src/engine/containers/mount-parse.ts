@@ -108,7 +108,7 @@ export function parseApiMount(m: ApiMount): MountSpec {
 export function parseTmpfsMap(map: Record<string, string>): MountSpec[] {
   return Object.entries(map).map(([dst, opts]) => {
     if (!path.isAbsolute(dst)) throw new InvalidArgumentError(`invalid mount config for type "tmpfs": invalid mount path: '${dst}' mount path must be absolute`);
-    const m: MountSpec = { type: "tmpfs", source: "", destination: dst, readOnly: false };
+    const m: MountSpec = { type: "tmpfs", source: "", destination: dst, readOnly: false, fromTmpfsMap: true };
     for (const o of (opts ?? "").split(",").filter(Boolean)) {
       if (o === "ro") m.readOnly = true;
       const sm = /^size=(\d+)([kmg]?)$/i.exec(o);

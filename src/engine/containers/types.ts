@@ -21,6 +21,8 @@ export interface MountSpec {
   tmpfsMode?: number;
   /** true when it came from the legacy `Binds` list ("src:dst[:opts]"). */
   fromBinds?: boolean;
+  /** true for HostConfig.Tmpfs (`--tmpfs`), which Docker leaves out of inspect's Mounts. */
+  fromTmpfsMap?: boolean;
   /** Docker's MountPoint.Mode: the bind's option string ("ro", "rw,z", …), "z" for --mount volumes. */
   mode?: string;
   /** Volumes: the volume's name ("" until an anonymous one is created at container create). */

@@ -6,7 +6,8 @@
  * record (`mountPoints`), in this order of precedence:
  *   1. Binds and Mounts (a destination given twice is a 400);
  *   2. --volumes-from: the other container's mount points, unless the
- *      destination is taken; `:ro`/`:rw` overrides their read-write flag;
+ *      destination is taken; `:ro` makes them read-only (`:rw` cannot make
+ *      a read-only one writable), Mode "" and no copy-up, as Docker copies them;
  *   3. Config.Volumes (the user's `-v /path` plus the image's VOLUMEs):
  *      an anonymous volume for each destination still free.
  * Named volumes that do not exist are created then (Docker does the same);
@@ -19,7 +20,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { ConflictError, InvalidArgumentError } from "../../errors/index.js";
+import { ConflictError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
 import { secureJoin } from "../../sys/secure-join.js";
 import { copyTreeContents } from "../../sys/copy-tree.js";
 import { parseBind } from "../containers/mount-parse.js";
@@ -91,12 +92,19 @@ export class ContainerMounts {
       }
       for (const spec of rec.hostConfig.volumesFrom ?? []) {
         const { ref, mode } = parseVolumesFrom(spec);
-        const from = findContainer(ref);
+        let from: ContainerRecord;
+        try {
+          from = findContainer(ref);
+        } catch (e) {
+          // Docker answers a missing --volumes-from container with a 400 (a 404 would make the docker CLI try to pull the image)
+          if (e instanceof NotFoundError) throw new InvalidArgumentError(e.message, { cause: e });
+          throw e;
+        }
         if (from.id === rec.id) throw new InvalidArgumentError("cannot share volumes with itself");
         for (const m of mountsOf(from)) {
           if (taken.has(m.destination)) continue;
           taken.add(m.destination);
-          out.push({ ...m, readOnly: mode ? mode === "ro" : m.readOnly });
+          out.push({ ...m, readOnly: m.readOnly || mode === "ro", mode: "", noCopy: true });
         }
       }
       for (const dst of Object.keys(rec.config.volumes ?? {})) {

@@ -90,7 +90,13 @@ export class VolumeService {
     const driver = req.driver || "local";
     if (driver !== "local") throw new NotFoundError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
     const options = req.options ?? {};
-    validateLocalOptions(options);
+    try {
+      validateLocalOptions(options);
+    } catch (e) {
+      // Docker prefixes the driver's complaint with the operation: `create tt: missing required option: "device"`
+      if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`create ${name}: ${e.message}`, { cause: e });
+      throw e;
+    }
     return this.lock.run(name, async () => {
       const existing = this.d.store.get(name);
       if (existing) return existing;
