@@ -32,10 +32,11 @@ describe("berth volume CLI", { skip: !isRoot && "needs root" }, () => {
     const [v] = JSON.parse(await ok(["volume", "inspect", "cv2"]));
     assert.deepEqual(v.Options, { type: "tmpfs", device: "tmpfs", o: "size=2m" });
     assert.equal(await ok(["volume", "inspect", "-f", "{{.Name}}:{{.Scope}}", "cv1"]), "cv1:local\n");
+    assert.equal(await ok(["inspect", "-f", "{{.Driver}} {{.Name}}", "cv1"]), "local cv1\n", "plain inspect finds volumes too");
     const missing = await d.berth(["volume", "inspect", "nope"]);
     assert.equal(missing.code, 1);
     assert.equal(missing.stdout, "[]\n");
-    assert.match(missing.stderr, /No such volume: nope/);
+    assert.match(missing.stderr, /Error response from daemon: get nope: no such volume/);
     const bad = await d.berth(["volume", "create", "../bad"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /invalid characters for a local volume name/);

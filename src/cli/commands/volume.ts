@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { DaemonError } from "../../client/index.js";
 import { VolumeApi, type Volume } from "../../client/volume-api.js";
 import type { CliContext } from "../context.js";
-import { CliError } from "../exit-codes.js";
+import { CliError, exitReportFor } from "../exit-codes.js";
 import { compileTemplate } from "../format/go-template.js";
 import { humanSize } from "../format/human.js";
 import { renderRows } from "../format/output-format.js";
@@ -92,7 +92,8 @@ function defineInspect(cmd: Command, ctx: CliContext): void {
           found.push(await client.inspect(n));
         } catch (e) {
           if (!(e instanceof DaemonError && e.isNotFound)) throw e;
-          missing.push(`Error: No such volume: ${n}`);
+          // the docker CLI prints the daemon's words here: "get NAME: no such volume"
+          missing.push(exitReportFor(e).message);
         }
       }
       if (f.format) {
