@@ -261,6 +261,11 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     assert.equal(await mounted(), true, "t2 still uses it");
     await ok(["stop", "-t", "0", "t2"]);
     assert.equal(await mounted(), false, "the last user stopped");
+    // a start that fails after the volume was mounted gives the mount back
+    const fail = await d.docker(["run", "--name", "t3", "-v", "tmpv:/t", "busybox", "/no/such/binary"]);
+    assert.equal(fail.code, 127, fail.stderr);
+    assert.equal(await mounted(), false, "a failed start unmounted it");
+    await ok(["rm", "t3"]);
     const [v] = JSON.parse(await ok(["volume", "inspect", "tmpv"]));
     assert.deepEqual(v.Options, { type: "tmpfs", device: "tmpfs", o: "size=64m,uid=1000" });
     await ok(["rm", "t1", "t2"]);
