@@ -186,6 +186,7 @@ export class ContainerService {
       throw new AlreadyExistsError(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
     let createdVolumes: string[] = [];
+    let releaseVolumes = () => {};
     try {
       const runtime = input.hostConfig.runtime || this.d.defaultRuntime;
       if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
@@ -194,15 +195,18 @@ export class ContainerService {
         const r = await this.d.mounts.resolve(rec, (ref) => this.get(ref));
         rec.mountPoints = r.mounts;
         createdVolumes = r.created;
+        releaseVolumes = r.release;
       }
       await this.d.layers.prepare(id, image.topChainId);
       await this.d.store.save(rec);
+      releaseVolumes(); // the record references them now
       // The log exists from the start so that an attach made before start holds it open (conmon
       // appends to it); the last lines of an --rm container still reach the client after removal.
       await fs.writeFile(this.logPath(id), "", { flag: "a" });
       this.events.emit("event", { type: "container", action: "create", id });
       return { id, warnings: [] };
     } catch (e) {
+      releaseVolumes();
       this.d.store.releaseName(name, id);
       await this.d.layers.remove(id).catch(() => {});
       if (!this.d.store.get(id)) await this.d.mounts?.discard(createdVolumes);

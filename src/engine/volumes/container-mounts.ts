@@ -63,11 +63,16 @@ export class ContainerMounts {
 
   /**
    * Resolves the new container's mounts (see the header). Returns the mount
-   * points and the anonymous volumes it created, which the caller removes if
-   * the create fails later.
+   * points, the anonymous volumes it created (which the caller removes if
+   * the create fails later) and `release`, to call once the record is saved
+   * (or the create failed): until then every volume is held against removal.
    */
-  async resolve(rec: ContainerRecord, findContainer: (ref: string) => ContainerRecord): Promise<{ mounts: MountSpec[]; created: string[] }> {
+  async resolve(rec: ContainerRecord, findContainer: (ref: string) => ContainerRecord): Promise<{ mounts: MountSpec[]; created: string[]; release: () => void }> {
     const created: string[] = [];
+    const held: string[] = [];
+    const release = () => {
+      for (const n of held.splice(0)) this.volumes.unhold(n);
+    };
     try {
       const explicit = legacyMounts(rec);
       const taken = new Set<string>();
@@ -82,8 +87,9 @@ export class ContainerMounts {
           continue;
         }
         const vol = m.name
-          ? await this.volumes.create({ name: m.name, labels: m.volumeLabels, options: m.volumeOptions })
-          : await this.volumes.createAnonymous();
+          ? await this.volumes.create({ name: m.name, labels: m.volumeLabels, options: m.volumeOptions }, { hold: true })
+          : await this.volumes.createAnonymous({ hold: true });
+        held.push(vol.name);
         if (!m.name) created.push(vol.name);
         const resolved: MountSpec = { ...m, name: vol.name, source: this.volumes.mountpoint(vol.name), anonymous: !m.name };
         delete resolved.volumeOptions;
@@ -104,6 +110,10 @@ export class ContainerMounts {
         for (const m of mountsOf(from)) {
           if (taken.has(m.destination)) continue;
           taken.add(m.destination);
+          if (m.type === "volume" && m.name) {
+            await this.volumes.hold(m.name);
+            held.push(m.name);
+          }
           out.push({ ...m, readOnly: m.readOnly || mode === "ro", mode: "", noCopy: true });
         }
       }
@@ -113,12 +123,14 @@ export class ContainerMounts {
         if (d === "/") throw new InvalidArgumentError(`invalid mount config for type "volume": invalid specification: destination can't be '/'`);
         if (taken.has(d)) continue;
         taken.add(d);
-        const vol = await this.volumes.createAnonymous();
+        const vol = await this.volumes.createAnonymous({ hold: true });
+        held.push(vol.name);
         created.push(vol.name);
         out.push({ type: "volume", name: vol.name, source: this.volumes.mountpoint(vol.name), destination: d, readOnly: false, anonymous: true, mode: "" });
       }
-      return { mounts: sortMounts(out), created };
+      return { mounts: sortMounts(out), created, release };
     } catch (e) {
+      release();
       await this.discard(created);
       throw e;
     }

@@ -48,3 +48,15 @@ test("prune: anonymous only by default, all=true for named ones, in-use kept, la
   assert.deepEqual(svc.list().map((v) => v.name), [used.name]);
   assert.deepEqual(svc.list({ dangling: ["true"] }), []);
 });
+
+test("a volume held for a container being created survives rm and prune until released", async (t) => {
+  const { svc } = await setup(t);
+  const anon = await svc.createAnonymous({ hold: true });
+  await svc.create({ name: "named" }, { hold: true });
+  await assert.rejects(svc.remove("named"), ConflictError);
+  assert.deepEqual((await svc.prune({ all: ["true"] }, { onlyAnonymousByDefault: true })).deleted, []);
+  svc.unhold("named");
+  svc.unhold(anon.name);
+  assert.deepEqual((await svc.prune({ all: ["true"] }, { onlyAnonymousByDefault: true })).deleted.sort(), [anon.name, "named"].sort());
+  await assert.rejects(svc.hold("named"), NotFoundError);
+});

@@ -15,6 +15,10 @@
  * driver mount, counted here in memory and rebuilt by `restoreMounter` at
  * daemon start from the containers that are still running.
  *
+ * A container being created holds its volumes (`hold`) from the moment each
+ * is resolved until its record is saved, so a concurrent rm or prune cannot
+ * delete a volume between the two (the record alone would come too late).
+ *
  * Events (Docker's shapes): create/destroy {driver}, mount {driver,
  * container, destination, read/write, propagation}, unmount {driver, container}.
  */
@@ -55,6 +59,7 @@ export class VolumeService {
   readonly events = new EventEmitter();
   private readonly lock = new KeyedMutex();
   private readonly mounters = new Map<string, Set<string>>();
+  private readonly held = new Map<string, number>();
 
   constructor(private readonly d: VolumeServiceDeps) {
     this.events.setMaxListeners(0);
@@ -80,11 +85,31 @@ export class VolumeService {
   }
 
   isInUse(name: string): boolean {
-    return this.d.usersOf(name).length > 0;
+    return this.d.usersOf(name).length > 0 || this.held.has(name);
+  }
+
+  /** Keeps the volume from being removed until `unhold` (see the header). */
+  private holdName(name: string): void {
+    this.held.set(name, (this.held.get(name) ?? 0) + 1);
+  }
+
+  unhold(name: string): void {
+    const n = (this.held.get(name) ?? 0) - 1;
+    if (n > 0) this.held.set(name, n);
+    else this.held.delete(name);
+  }
+
+  /** An existing volume, held for a container being created (404 if it is gone). */
+  async hold(name: string): Promise<VolumeRecord> {
+    return this.lock.run(name, async () => {
+      const rec = this.get(name);
+      this.holdName(name);
+      return rec;
+    });
   }
 
   /** POST /volumes/create: an existing volume of the same driver is returned as it is (Docker does the same). */
-  async create(req: CreateVolumeRequest): Promise<VolumeRecord> {
+  async create(req: CreateVolumeRequest, opts: { hold?: boolean } = {}): Promise<VolumeRecord> {
     const name = req.name || newAnonymousName();
     validateVolumeName(name);
     const driver = req.driver || "local";
@@ -99,17 +124,21 @@ export class VolumeService {
     }
     return this.lock.run(name, async () => {
       const existing = this.d.store.get(name);
-      if (existing) return existing;
+      if (existing) {
+        if (opts.hold) this.holdName(name);
+        return existing;
+      }
       const rec: VolumeRecord = { version: VOLUME_LAYOUT_VERSION, name, driver, labels: { ...(req.labels ?? {}) }, options: { ...options }, createdAt: new Date().toISOString() };
       await this.d.store.create(rec);
+      if (opts.hold) this.holdName(name);
       this.emit("create", rec);
       return rec;
     });
   }
 
   /** A fresh anonymous volume (`-v /path`, image VOLUME, `--mount type=volume` without a source). */
-  createAnonymous(): Promise<VolumeRecord> {
-    return this.create({ labels: { [ANONYMOUS_LABEL]: "" } });
+  createAnonymous(opts: { hold?: boolean } = {}): Promise<VolumeRecord> {
+    return this.create({ labels: { [ANONYMOUS_LABEL]: "" } }, opts);
   }
 
   list(filters: Record<string, string[]> = {}): VolumeRecord[] {
@@ -126,7 +155,7 @@ export class VolumeService {
     await this.lock.run(name, async () => {
       if (!this.d.store.get(name)) return;
       const users = this.d.usersOf(name);
-      if (users.length > 0 || (this.mounters.get(name)?.size ?? 0) > 0) {
+      if (users.length > 0 || this.held.has(name) || (this.mounters.get(name)?.size ?? 0) > 0) {
         throw new ConflictError(`remove ${name}: volume is in use - [${users.join(", ")}]`);
       }
       const data = this.d.store.dataDir(name);
