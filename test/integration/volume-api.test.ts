@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import Docker from "dockerode";
 import { importBusybox, isRoot, startDaemon, type TestDaemon } from "./harness.js";
 
 describe("berthd /volumes rejects hostile input", { skip: !isRoot && "needs root" }, () => {
@@ -89,6 +90,24 @@ describe("berthd /volumes rejects hostile input", { skip: !isRoot && "needs root
     assert.equal((await d.api("DELETE", `/volumes/${anon.json<{ Name: string }>().Name}`)).status, 204);
     const list = (await d.api("GET", "/volumes")).json<{ Volumes: unknown[]; Warnings: unknown }>();
     assert.deepEqual(list, { Volumes: [], Warnings: null });
+  });
+
+  test("dockerode: createVolume, listVolumes with filters, inspect, a container using it, pruneVolumes, remove", async () => {
+    const docker = new Docker({ socketPath: d.socket });
+    const v = await docker.createVolume({ Name: "dode", Labels: { by: "dockerode" } });
+    assert.equal(v.name, "dode");
+    const listed = await docker.listVolumes({ filters: JSON.stringify({ label: ["by=dockerode"] }) });
+    assert.deepEqual(listed.Volumes.map((x) => x.Name), ["dode"]);
+    assert.equal((await docker.getVolume("dode").inspect()).Mountpoint, path.join(d.dataRoot, "volumes/dode/_data"));
+    const c = await docker.createContainer({ Image: "busybox", Cmd: ["sh", "-c", "echo via-dockerode > /v/f"], HostConfig: { Mounts: [{ Type: "volume", Source: "dode", Target: "/v" }] } });
+    await c.start();
+    assert.equal((await c.wait()).StatusCode, 0);
+    await assert.rejects(docker.getVolume("dode").remove(), (e: { statusCode?: number }) => e.statusCode === 409);
+    await c.remove({ v: true });
+    assert.equal(await fs.readFile(path.join(d.dataRoot, "volumes/dode/_data/f"), "utf8"), "via-dockerode\n");
+    const pruned = await docker.pruneVolumes({ filters: JSON.stringify({ all: ["true"], label: ["by=dockerode"] }) });
+    assert.deepEqual(pruned.VolumesDeleted, ["dode"]);
+    assert.ok(pruned.SpaceReclaimed >= 14);
   });
 
   test("a running container keeps its tmpfs volume across a berthd restart; its stop unmounts it", async () => {
