@@ -131,7 +131,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addAttachRoutes(router, containers);
   addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
-  addArchiveRoutes(router, new ContainerFiles({ containers, layers, images, log }));
+  addArchiveRoutes(router, new ContainerFiles({ containers, layers, images, log, borrowVolume: (name) => volumes.borrow(name) }));
   addCommitRoutes(router, { containers, images, layers, log });
   addDistributionRoutes(router, images);
   addEventRoutes(router, { bus: events });

@@ -282,6 +282,19 @@ describe("docker volume / run -v / --mount against berthd", { skip: !isRoot && "
     await ok(["volume", "create", "--opt", "type=none", "--opt", "o=bind", "--opt", `device=${dir}`, "bindv"]);
     assert.equal(await ok(["run", "--rm", "-v", "bindv:/m", "busybox", "sh", "-c", "cat /m/keep; echo w > /m/new"]), "k");
     assert.equal(await fs.readFile(path.join(dir, "new"), "utf8"), "w\n");
+    // cp into a stopped container's bind-option volume reaches the host dir (mounted for the copy, then unmounted)
+    await ok(["create", "--name", "bindcp", "-v", "bindv:/m", "busybox", "true"]);
+    await fs.writeFile(path.join(host, "tocp"), "via-cp\n");
+    await ok(["cp", path.join(host, "tocp"), "bindcp:/m/tocp"]);
+    assert.equal(await fs.readFile(path.join(dir, "tocp"), "utf8"), "via-cp\n");
+    assert.equal(await ok(["cp", "bindcp:/m/keep", "-"]).then((t) => t.includes("k")), true);
+    const data = path.join(d.dataRoot, "volumes/bindv/_data");
+    // the daemon gives the mount back right after the response has gone out
+    const isMounted = async () => (await fs.readFile("/proc/self/mountinfo", "utf8")).split("\n").some((l) => l.split(" ")[4] === data);
+    for (let i = 0; i < 50 && (await isMounted()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await isMounted(), false);
+    assert.deepEqual(await fs.readdir(data), [], "nothing was written under the unmounted _data");
+    await ok(["rm", "bindcp"]);
     await ok(["volume", "rm", "bindv"]);
     assert.equal(await fs.readFile(path.join(dir, "keep"), "utf8"), "k");
   });

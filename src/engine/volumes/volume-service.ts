@@ -22,6 +22,7 @@
  * Events (Docker's shapes): create/destroy {driver}, mount {driver,
  * container, destination, read/write, propagation}, unmount {driver, container}.
  */
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { promises as fs } from "node:fs";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
@@ -202,7 +203,7 @@ export class VolumeService {
    * A running container starts using the volume: the driver mount is made
    * for the first mounter. Returns the host path to bind into the container.
    */
-  async mount(name: string, containerId: string, info: { destination: string; readOnly: boolean }): Promise<string> {
+  async mount(name: string, containerId: string, info: { destination: string; readOnly: boolean }, opts: { quiet?: boolean } = {}): Promise<string> {
     const rec = this.get(name);
     const data = this.d.store.dataDir(name);
     await this.lock.run(name, async () => {
@@ -215,12 +216,23 @@ export class VolumeService {
       set.add(containerId);
       this.mounters.set(name, set);
     });
-    this.emit("mount", rec, { container: containerId, destination: info.destination, "read/write": String(!info.readOnly), propagation: "" });
+    if (!opts.quiet) this.emit("mount", rec, { container: containerId, destination: info.destination, "read/write": String(!info.readOnly), propagation: "" });
     return data;
   }
 
+  /**
+   * `docker cp` on a stopped container: the volume's driver mount (if it has
+   * one) is taken for the one operation, as Docker mounts a container's
+   * volumes for an archive call; no events. Returns the release function.
+   */
+  async borrow(name: string): Promise<() => Promise<void>> {
+    const holder = `borrow:${randomUUID()}`;
+    await this.mount(name, holder, { destination: "", readOnly: false }, { quiet: true });
+    return () => this.unmount(name, holder, { quiet: true });
+  }
+
   /** The container stopped using the volume; the last one out unmounts the driver mount. */
-  async unmount(name: string, containerId: string): Promise<void> {
+  async unmount(name: string, containerId: string, opts: { quiet?: boolean } = {}): Promise<void> {
     const rec = this.d.store.get(name);
     if (!rec) return;
     let was = false;
@@ -233,7 +245,7 @@ export class VolumeService {
         if (await isMountPoint(data)) await run(["umount", data]);
       }
     });
-    if (was) this.emit("unmount", rec, { container: containerId });
+    if (was && !opts.quiet) this.emit("unmount", rec, { container: containerId });
   }
 
   /** At daemon start: a container that kept running while berthd was down still holds its mounts. */

@@ -22,7 +22,8 @@
  * directory for a symlink between our resolution and our use (Docker closes
  * that window by extracting in a chroot). Bind mounts and volumes are not
  * visible through the host rootfs path: a path on one is served from the
- * mount's source (mounted-path.ts), running or stopped.
+ * mount's source (mounted-path.ts), running or stopped; a volume with driver
+ * options (tmpfs, bind) is mounted for the operation (`borrowVolume`).
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -39,13 +40,15 @@ import { isRunning } from "../state.js";
 import type { ContainerRecord } from "../types.js";
 import { absPath, goBase, lstatInContainer, resolveForWrite, statPath, type PathStat } from "./container-path.js";
 import { extractInto } from "./extract.js";
-import { mountedPath } from "./mounted-path.js";
+import { mountedPath, type MountedPath } from "./mounted-path.js";
 
 export interface ContainerFilesDeps {
   containers: ContainerService;
   layers: LayerStore;
   images: Pick<ImageService, "get">;
   log?: (msg: string) => void;
+  /** Makes a volume's driver mount available for one operation; returns its release. */
+  borrowVolume?: (name: string) => Promise<() => Promise<void>>;
 }
 
 export class ContainerFiles {
@@ -55,6 +58,17 @@ export class ContainerFiles {
    * Runs `fn` with the host path of the container's merged root, under the
    * container's lock. `ref` is the name or ID the client used.
    */
+  /** Runs `fn` with the volume under `p` (if any) mounted, for a stopped container's driver-option volume. */
+  private async onVolume<T>(on: MountedPath | undefined, fn: () => Promise<T>): Promise<T> {
+    if (!on?.volume || !this.d.borrowVolume) return fn();
+    const release = await this.d.borrowVolume(on.volume);
+    try {
+      return await fn();
+    } finally {
+      await release().catch((e) => this.d.log?.(`release volume ${on.volume}: ${e}`));
+    }
+  }
+
   async withRoot<T>(ref: string, fn: (root: string, rec: ContainerRecord) => Promise<T>): Promise<T> {
     const { containers, layers } = this.d;
     const id = containers.get(ref).id;
@@ -78,7 +92,7 @@ export class ContainerFiles {
     return this.withRoot(ref, async (root, rec) => {
       const on = mountedPath(rec, p);
       if (!on) return (await statPath(root, p, ref)).stat;
-      return { ...(await statPath(on.root, on.rest, ref)).stat, name: goBase(absPath(p)) };
+      return this.onVolume(on, async () => ({ ...(await statPath(on.root, on.rest, ref)).stat, name: goBase(absPath(p)) }));
     });
   }
 
@@ -90,14 +104,16 @@ export class ContainerFiles {
   read(ref: string, p: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
     return this.withRoot(ref, async (root, rec) => {
       const on = mountedPath(rec, p);
-      const { stat, host } = on ? await statPath(on.root, on.rest, ref) : await statPath(root, p, ref);
-      if (on) stat.name = goBase(absPath(p));
-      const tar = packPath(host, goBase(absPath(p)) === "/" ? "." : goBase(absPath(p)));
-      try {
-        await consume(stat, tar);
-      } finally {
-        tar.destroy();
-      }
+      await this.onVolume(on, async () => {
+        const { stat, host } = on ? await statPath(on.root, on.rest, ref) : await statPath(root, p, ref);
+        if (on) stat.name = goBase(absPath(p));
+        const tar = packPath(host, goBase(absPath(p)) === "/" ? "." : goBase(absPath(p)));
+        try {
+          await consume(stat, tar);
+        } finally {
+          tar.destroy();
+        }
+      });
     });
   }
 
@@ -107,10 +123,12 @@ export class ContainerFiles {
       const on = mountedPath(rec, p);
       if (on?.readOnly) throw new InvalidArgumentError("mounted volume is marked read-only");
       if (!on && rec.hostConfig.readonlyRootfs) throw new InvalidArgumentError("container rootfs is marked read-only");
-      const dest = on ? await resolveForWrite(on.root, on.rest) : await resolveForWrite(root, absPath(p));
-      const st = await lstatInContainer(dest, p, ref);
-      if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
-      await extractInto(body, dest, opts);
+      await this.onVolume(on, async () => {
+        const dest = on ? await resolveForWrite(on.root, on.rest) : await resolveForWrite(root, absPath(p));
+        const st = await lstatInContainer(dest, p, ref);
+        if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
+        await extractInto(body, dest, opts);
+      });
     });
   }
 

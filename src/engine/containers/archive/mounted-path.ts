@@ -18,6 +18,8 @@ export interface MountedPath {
   /** The path below the destination ("/" for the destination itself), trailing "/." kept. */
   rest: string;
   readOnly: boolean;
+  /** The volume's name when the mount is a volume. */
+  volume?: string;
 }
 
 export function mountedPath(rec: ContainerRecord, p: string): MountedPath | undefined {
@@ -31,7 +33,7 @@ export function mountedPath(rec: ContainerRecord, p: string): MountedPath | unde
     if (abs !== d && !abs.startsWith(d + "/")) continue;
     if (d.length <= bestLen) continue;
     bestLen = d.length;
-    best = { root: m.source, rest: abs.slice(d.length) || "/", readOnly: m.readOnly };
+    best = { root: m.source, rest: abs.slice(d.length) || "/", readOnly: m.readOnly, ...(m.type === "volume" && m.name ? { volume: m.name } : {}) };
   }
   return best;
 }
