@@ -106,6 +106,16 @@ export const GROUPS: CommandGroup[] = [
     ],
   },
   {
+    name: "system",
+    summary: "Manage berth",
+    commands: [
+      info,
+      events,
+      { name: "df", summary: "Show docker disk usage", load: () => import("./commands/system-df.js") },
+      prune("system", "Remove unused data"),
+    ],
+  },
+  {
     name: "volume",
     summary: "Manage volumes",
     commands: (["create", "ls", "inspect", "rm", "prune"] as const).map((action) => ({
@@ -115,15 +125,5 @@ export const GROUPS: CommandGroup[] = [
       load: () => import("./commands/volume.js"),
       preset: { action },
     })),
-  },
-  {
-    name: "system",
-    summary: "Manage berth",
-    commands: [
-      info,
-      events,
-      { name: "df", summary: "Show docker disk usage", load: () => import("./commands/system-df.js") },
-      prune("system", "Remove unused data"),
-    ],
   },
 ];

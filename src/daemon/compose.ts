@@ -93,12 +93,12 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     images,
     layers,
     runtimes,
+    mounts: new ContainerMounts(volumes, log),
     defaultRuntime: runtime.name,
     resolveUser: resolveUserWithHome,
     execRoot: cfg.execRoot,
     cgroupParent: cfg.cgroupParent,
     log,
-    mounts: new ContainerMounts(volumes, log),
   });
   containersRef = containers;
   // subscribed before reconcile so restarts at daemon start are recorded too

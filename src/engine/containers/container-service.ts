@@ -23,6 +23,7 @@ import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/
 import type { LayerStore } from "../../store/snapshots/snapshotter.js";
 import { directorySize } from "../../store/snapshots/directory-size.js";
 import type { ContainerStore } from "../../store/metadata/container-store.js";
+import type { ContainerMounts } from "../volumes/container-mounts.js";
 import type { ImageService } from "../images/image-service.js";
 import { newRecord, type CreateContainerInput } from "./create-container.js";
 import { ExitMonitor } from "./exit-monitor.js";
@@ -33,12 +34,13 @@ import { nextDelay, shouldRestart } from "./restart-policy.js";
 import { startContainer } from "./start-container.js";
 import { HealthMonitor } from "./health-monitor.js";
 import { containerEnv } from "./spec-input.js";
-import type { ContainerMounts } from "../volumes/container-mounts.js";
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
   images: Pick<ImageService, "get">;
   layers: LayerStore;
+  /** Volumes, --volumes-from and image VOLUMEs; without it only binds and tmpfs mounts work. */
+  mounts?: ContainerMounts;
   /** Runtimes by name; `defaultRuntime` names the one used when a container asks for none. */
   runtimes: Map<string, RuntimeDriver>;
   defaultRuntime: string;
@@ -46,8 +48,6 @@ export interface ContainerServiceDeps {
   execRoot: string;
   cgroupParent: string;
   log?: (msg: string) => void;
-  /** Volumes, --volumes-from and image VOLUMEs; without it only binds and tmpfs mounts work. */
-  mounts?: ContainerMounts;
 }
 
 export type WaitCondition = "not-running" | "next-exit" | "removed";
@@ -191,13 +191,13 @@ export class ContainerService {
       const runtime = input.hostConfig.runtime || this.d.defaultRuntime;
       if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
       const rec = newRecord(id, name, image, input, runtime);
+      await this.d.layers.prepare(id, image.topChainId);
       if (this.d.mounts) {
         const r = await this.d.mounts.resolve(rec, (ref) => this.get(ref));
         rec.mountPoints = r.mounts;
         createdVolumes = r.created;
         releaseVolumes = r.release;
       }
-      await this.d.layers.prepare(id, image.topChainId);
       await this.d.store.save(rec);
       releaseVolumes(); // the record references them now
       // The log exists from the start so that an attach made before start holds it open (conmon
@@ -252,9 +252,9 @@ export class ContainerService {
     await runtime.delete(id).catch(() => {});
     await this.d.layers.unmount(this.rootfsPath(id));
     await this.d.store.delete(id);
+    await this.d.layers.remove(id);
     await this.d.mounts?.release(rec);
     if (removeVolumes) await this.d.mounts?.removeAnonymous(rec);
-    await this.d.layers.remove(id);
     await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
     await fs.rm(path.join(this.exitDir(), id), { force: true });
     this.exitGeneration.delete(id);

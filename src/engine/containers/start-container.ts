@@ -26,9 +26,9 @@ export interface StartArgs {
   containerDir: string;
   resolveUser: (rootfs: string, user: string) => Promise<{ user: ContainerUser; home: string }>;
   cgroupParent: string;
-  beforeStart: () => Promise<void>;
   /** Mounts the container's volumes and fills their sources (engine/volumes/container-mounts.ts). */
   setupVolumes?: (mounts: MountSpec[], rootfs: string) => Promise<void>;
+  beforeStart: () => Promise<void>;
 }
 
 export async function userMounts(rec: ContainerRecord): Promise<MountSpec[]> {
