@@ -388,10 +388,13 @@ test("hostile input: 100k continuation lines, 100k instructions, deep JSON, many
 
 test("every physical line shape parses or fails with a DockerfileParseError", () => {
   const pieces = ["FROM a", "RUN", "<<EOF", "EOF", "\\", "`", '"', "'", "[", "]", "#", "--x", "ENV a", " ", "\t", "ONBUILD", "COPY", "=", "$", "${"];
-  let seed = 7;
+  // mulberry32, 32-bit integer math (see fuzz.test.ts)
+  let state = 7;
   const rand = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
   for (let round = 0; round < 2000; round++) {
     const lines = ["FROM a"];
