@@ -30,13 +30,7 @@ const FLAGS: Record<string, FlagSpec> = {
   healthcheck: { interval: "string", timeout: "string", "start-period": "string", "start-interval": "string", retries: "string" },
 };
 
-export const INSTRUCTION_NAMES = [
-  "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-  "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
-] as const;
-
 interface Ctx {
-  keyword: string;
   upper: string;
   flagWords: string[];
   /** the arguments after the flags, trimmed */
@@ -200,7 +194,6 @@ export function buildInstruction(line: LogicalLine, escape: string): Instruction
   const { flags: flagWords, rest } = extractBuilderFlags(afterKeyword);
   const kind = keyword.toLowerCase();
   const c: Ctx = {
-    keyword,
     upper: kind.toUpperCase(),
     flagWords,
     args: rest.trim(),
