@@ -321,8 +321,17 @@ test("no heredoc: JSON form, quoted marker, other instructions, bare <<", () => 
   assert.deepEqual(one('RUN ["cat", "<<EOF"]').heredocs, []);
   assert.deepEqual(one("RUN echo '<<EOF'").heredocs, []);
   assert.deepEqual(one("RUN echo a<<b").heredocs, []);
-  assert.deepEqual(one("RUN echo << x").heredocs, []);
+  assert.deepEqual(one("RUN echo <<").heredocs, []);
   assert.equal(body("CMD cat <<EOF\nRUN x").length, 2);
+});
+
+test("heredocs with blanks after << (BuildKit v0.22)", () => {
+  const r = one("RUN cat << EOF > /f\nbody\nEOF");
+  assert.deepEqual(r.heredocs, [{ name: "EOF", content: "body\n", expand: true }]);
+  const c = one("COPY << 'EOF' /dst\n$x\nEOF");
+  assert.deepEqual(c.sources, []);
+  assert.deepEqual(c.heredocs, [{ name: "EOF", content: "$x\n", expand: false }]);
+  assert.equal(c.dest, "/dst");
 });
 
 test("heredocs in COPY/ADD and ONBUILD", () => {
