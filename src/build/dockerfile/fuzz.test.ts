@@ -6,12 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InvalidArgumentError } from "../errors/index.js";
-import { DockerIgnore } from "./context/dockerignore.js";
-import { expandInstruction, expandWord, expandWords } from "./dockerfile/expand.js";
-import { DockerfileParseError, parseDockerfile } from "./dockerfile/parse.js";
-import { resolveRunCommand } from "./dockerfile/run-command.js";
-import { stagesNeeded } from "./dockerfile/stages.js";
+import { InvalidArgumentError } from "../../errors/index.js";
+import { DockerIgnore } from "../context/dockerignore.js";
+import { expandInstruction, expandWord, expandWords } from "./expand.js";
+import { DockerfileParseError, parseDockerfile } from "./parse.js";
+import { resolveRunCommand } from "./run-command.js";
+import { stagesNeeded } from "./stages.js";
 
 /** mulberry32: a small PRNG in 32-bit integer arithmetic (a float LCG loses its low bits and sticks at 0). */
 function rng(seed: number): (n: number) => number {
