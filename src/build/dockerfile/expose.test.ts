@@ -42,5 +42,5 @@ for (const [value, message] of bad) {
 
 test("several values, duplicates once, a huge range stays bounded by 65536 ports", () => {
   assert.deepEqual(exposedPorts(["80", "80/tcp", "53/udp"]), ["80/tcp", "53/udp"]);
-  assert.equal(exposedPorts(["0-65535"]).length, 65536);
+  assert.equal(exposedPorts(Array.from({ length: 200 }, () => "0-65535")).length, 65536);
 });

@@ -65,5 +65,8 @@ function portKeys(raw: string): string[] {
 
 /** The ExposedPorts keys for an EXPOSE instruction's (expanded) values, without duplicates. */
 export function exposedPorts(values: string[]): string[] {
-  return [...new Set(values.flatMap(portKeys))];
+  // at most 3 × 65536 distinct keys however many values repeat a range
+  const keys = new Set<string>();
+  for (const value of values) for (const key of portKeys(value)) keys.add(key);
+  return [...keys];
 }
