@@ -278,6 +278,7 @@ test("what may come before the first FROM", () => {
       return true;
     });
   bare("", "the Dockerfile (Dockerfile) cannot be empty");
+  assert.throws(() => parseDockerfile("", { name: "build/Dockerfile.dev" }), { message: "the Dockerfile (build/Dockerfile.dev) cannot be empty" });
   for (const blank of ["\n\n", "# only a comment\n", "   \n\t\n", "# escape=`\n"]) bare(blank, "file with no instructions");
 });
 
