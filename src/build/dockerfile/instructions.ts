@@ -15,7 +15,7 @@ import type {
   SourcePos,
 } from "./ast.js";
 import { type FlagSpec, type FlagValues, parseFlags, parseGoDuration } from "./flags.js";
-import { parseHeredocMarker } from "./heredoc.js";
+import { joinSpacedMarkers, parseHeredocMarker } from "./heredoc.js";
 import type { LogicalLine } from "./scan.js";
 import { isSpace, unquoteWord } from "./shell-lexer.js";
 import { NOT_STRING_ARRAY, extractBuilderFlags, parseJsonArray, parseWords, splitKeyword, splitWhitespace } from "./words.js";
@@ -30,13 +30,7 @@ const FLAGS: Record<string, FlagSpec> = {
   healthcheck: { interval: "string", timeout: "string", "start-period": "string", "start-interval": "string", retries: "string" },
 };
 
-export const INSTRUCTION_NAMES = [
-  "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-  "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
-] as const;
-
 interface Ctx {
-  keyword: string;
   upper: string;
   flagWords: string[];
   /** the arguments after the flags, trimmed */
@@ -113,7 +107,9 @@ function arg(c: Ctx): ArgInstruction {
 }
 
 function copy(c: Ctx, kind: "copy" | "add"): CopyInstruction {
-  const words = wordList(c.args);
+  const json = parseJsonArray(c.args);
+  // `COPY << EOF /dst`: the spaced marker is one source (shell form only, like the heredoc itself)
+  const words = json.ok ? json.values : joinSpacedMarkers(wordList(c.args));
   if (words.length < 2) {
     throw new Error(`${c.upper} requires at least two arguments, but only one was provided. Destination could not be determined.`);
   }
@@ -200,7 +196,6 @@ export function buildInstruction(line: LogicalLine, escape: string): Instruction
   const { flags: flagWords, rest } = extractBuilderFlags(afterKeyword);
   const kind = keyword.toLowerCase();
   const c: Ctx = {
-    keyword,
     upper: kind.toUpperCase(),
     flagWords,
     args: rest.trim(),

@@ -278,6 +278,7 @@ test("what may come before the first FROM", () => {
       return true;
     });
   bare("", "the Dockerfile (Dockerfile) cannot be empty");
+  assert.throws(() => parseDockerfile("", { name: "build/Dockerfile.dev" }), { message: "the Dockerfile (build/Dockerfile.dev) cannot be empty" });
   for (const blank of ["\n\n", "# only a comment\n", "   \n\t\n", "# escape=`\n"]) bare(blank, "file with no instructions");
 });
 
@@ -321,8 +322,17 @@ test("no heredoc: JSON form, quoted marker, other instructions, bare <<", () => 
   assert.deepEqual(one('RUN ["cat", "<<EOF"]').heredocs, []);
   assert.deepEqual(one("RUN echo '<<EOF'").heredocs, []);
   assert.deepEqual(one("RUN echo a<<b").heredocs, []);
-  assert.deepEqual(one("RUN echo << x").heredocs, []);
+  assert.deepEqual(one("RUN echo <<").heredocs, []);
   assert.equal(body("CMD cat <<EOF\nRUN x").length, 2);
+});
+
+test("heredocs with blanks after << (BuildKit v0.22)", () => {
+  const r = one("RUN cat << EOF > /f\nbody\nEOF");
+  assert.deepEqual(r.heredocs, [{ name: "EOF", content: "body\n", expand: true }]);
+  const c = one("COPY << 'EOF' /dst\n$x\nEOF");
+  assert.deepEqual(c.sources, []);
+  assert.deepEqual(c.heredocs, [{ name: "EOF", content: "$x\n", expand: false }]);
+  assert.equal(c.dest, "/dst");
 });
 
 test("heredocs in COPY/ADD and ONBUILD", () => {
@@ -388,10 +398,13 @@ test("hostile input: 100k continuation lines, 100k instructions, deep JSON, many
 
 test("every physical line shape parses or fails with a DockerfileParseError", () => {
   const pieces = ["FROM a", "RUN", "<<EOF", "EOF", "\\", "`", '"', "'", "[", "]", "#", "--x", "ENV a", " ", "\t", "ONBUILD", "COPY", "=", "$", "${"];
-  let seed = 7;
+  // mulberry32, 32-bit integer math (see fuzz.test.ts)
+  let state = 7;
   const rand = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
   for (let round = 0; round < 2000; round++) {
     const lines = ["FROM a"];

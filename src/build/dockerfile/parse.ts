@@ -16,10 +16,13 @@ import { scanDockerfile } from "./scan.js";
 export { DockerfileParseError } from "./parse-error.js";
 export { MAX_DOCKERFILE_BYTES, MAX_INSTRUCTIONS, MAX_LINE_LENGTH } from "./scan.js";
 
-export function parseDockerfile(text: string): Dockerfile {
+/** `name`: the Dockerfile's path in the context (`-f`), for Docker's empty-file message. */
+export function parseDockerfile(text: string, options: { name?: string } = {}): Dockerfile {
   const scanned = scanDockerfile(text);
   // Docker's two messages: a 0-byte file, and a file of only comments/blank lines.
-  if (text.length === 0) throw new DockerfileParseError("the Dockerfile (Dockerfile) cannot be empty", 1, 1, { bare: true });
+  if (text.length === 0) {
+    throw new DockerfileParseError(`the Dockerfile (${options.name ?? "Dockerfile"}) cannot be empty`, 1, 1, { bare: true });
+  }
   if (scanned.lines.length === 0) throw new DockerfileParseError("file with no instructions", 1, 1, { bare: true });
   const metaArgs: ArgInstruction[] = [];
   const stages: Stage[] = [];

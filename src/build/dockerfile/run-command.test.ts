@@ -30,3 +30,22 @@ test("without heredocs the command is unchanged", () => {
   assert.deepEqual(resolveRunCommand(run("RUN echo hi")), { kind: "shell", text: "echo hi" });
   assert.deepEqual(resolveRunCommand(run('RUN ["echo", "<<EOF"]')), { kind: "exec", args: ["echo", "<<EOF"] });
 });
+
+test("the Dockerfile reference's Here-Documents examples", () => {
+  assert.deepEqual(resolveRunCommand(run("RUN <<EOT bash\n  set -ex\n  apt-get update\nEOT")), {
+    kind: "shell", text: "<<EOT bash\n  set -ex\n  apt-get update\nEOT",
+  });
+  assert.deepEqual(resolveRunCommand(run("RUN <<EOT\n  mkdir -p foo/bar\nEOT")), { kind: "shell", text: "  mkdir -p foo/bar\n" });
+  assert.deepEqual(resolveRunCommand(run('RUN <<EOT\n#!/usr/bin/env python\nprint("hello world")\nEOT')), {
+    kind: "file", name: "EOT", content: '#!/usr/bin/env python\nprint("hello world")\n',
+  });
+  assert.deepEqual(resolveRunCommand(run("RUN <<FILE1 cat > file1 && <<FILE2 cat > file2\nI am\nfirst\nFILE1\nI am\nsecond\nFILE2")), {
+    kind: "shell", text: "<<FILE1 cat > file1 && <<FILE2 cat > file2\nI am\nfirst\nFILE1\nI am\nsecond\nFILE2",
+  });
+  const df = parseDockerfile('FROM alpine\nARG FOO=bar\nCOPY <<-EOT /script.sh\n  echo "hello ${FOO}"\nEOT\nCOPY <<-"EOT" /s2\n\techo "hello ${FOO}"\n\tEOT\nCOPY <<EOF greeting.txt\nhello world\nEOF\n');
+  const [, c1, c2, c3] = df.stages[0].instructions as Array<{ heredocs: unknown; dest?: string }>;
+  assert.deepEqual(c1.heredocs, [{ name: "EOT", content: '  echo "hello ${FOO}"\n', expand: true }]);
+  assert.deepEqual(c2.heredocs, [{ name: "EOT", content: 'echo "hello ${FOO}"\n', expand: false }]);
+  assert.deepEqual(c3.heredocs, [{ name: "EOF", content: "hello world\n", expand: true }]);
+  assert.equal(c3.dest, "greeting.txt");
+});

@@ -97,6 +97,14 @@ class WordCollector {
   }
 }
 
+/** Stands in for WordCollector when only the whole word is wanted (lexWord, `${v:-word}`). */
+const NO_WORDS = {
+  addChar(): void {},
+  addRaw(): void {},
+  addString(): void {},
+  finish: (): string[] => [],
+};
+
 class ShellWord {
   private pos = 0;
   private depth = 0;
@@ -106,6 +114,7 @@ class ShellWord {
     private readonly src: string,
     private readonly env: EnvLookup,
     private readonly opts: LexOptions,
+    private readonly splitWords: boolean,
   ) {
     this.escape = opts.escape ?? "\\";
   }
@@ -118,13 +127,13 @@ class ShellWord {
   }
 
   run(): { result: string; words: string[] } {
-    const [result, words] = this.processStopOn(undefined);
+    const [result, words] = this.processStopOn(undefined, this.splitWords);
     return { result, words };
   }
 
-  private processStopOn(stop: string | undefined): [string, string[]] {
+  private processStopOn(stop: string | undefined, splitWords = false): [string, string[]] {
     let result = "";
-    const words = new WordCollector();
+    const words = splitWords ? new WordCollector() : NO_WORDS;
     for (let ch = this.peek(); ch !== undefined; ch = this.peek()) {
       if (stop !== undefined && ch === stop) {
         this.next();
@@ -305,12 +314,12 @@ class ShellWord {
 
 /** buildkit's ProcessWord: the whole string as one word (inner whitespace kept). */
 export function lexWord(word: string, env: EnvLookup, opts: LexOptions = {}): string {
-  return new ShellWord(word, env, opts).run().result;
+  return new ShellWord(word, env, opts, false).run().result;
 }
 
 /** buildkit's ProcessWords: split into words on unquoted whitespace after substitution. */
 export function lexWords(word: string, env: EnvLookup, opts: LexOptions = {}): string[] {
-  return new ShellWord(word, env, opts).run().words;
+  return new ShellWord(word, env, opts, true).run().words;
 }
 
 /**
