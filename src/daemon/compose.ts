@@ -38,6 +38,12 @@ import { ContainerStore } from "../store/metadata/container-store.js";
 import { ImageMetadataStore } from "../store/metadata/image-metadata-store.js";
 import { OverlayLayerStore } from "../store/snapshots/overlay-layer-store.js";
 import { cgroupVersion } from "./host-facts.js";
+import { NetworkStore } from "../store/metadata/network-store.js";
+import { NetworkService } from "../engine/networks/network-service.js";
+import { ContainerNetworks } from "../engine/networks/container-networks.js";
+import { DEFAULT_POOLS } from "../network/ipam.js";
+import { addNetworkRoutes } from "../api/routes/networks.js";
+import { containerNetView } from "./network-wiring.js";
 import { homeOf } from "./user-home.js";
 import type { DaemonConfig } from "./config.js";
 
@@ -46,7 +52,7 @@ export const BERTH_VERSION = "0.1.0";
 export interface Daemon {
   router: Router;
   containers: ContainerService;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void): Promise<Daemon> {
@@ -68,6 +74,19 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   };
   const runtime = await openRuntimeDriver({ execRoot: cfg.execRoot, runtime: cfg.runtime || undefined });
   const runtimes = new Map<string, RuntimeDriver>([[runtime.name, runtime]]);
+  const networks = new NetworkService(new NetworkStore(path.join(dataRoot, "networks")), {
+    bridgeName: cfg.bridgeName,
+    bridgePrefix: cfg.bridgePrefix,
+    bip: cfg.bip,
+    pools: cfg.addressPools.length ? cfg.addressPools : DEFAULT_POOLS,
+    chainPrefix: cfg.iptablesChainPrefix,
+  }, log);
+  await networks.init();
+  const sandboxes = new ContainerNetworks(networks, cfg.execRoot, log);
+  await sandboxes.init((id) => {
+    const st = store.get(id)?.state.status;
+    return st === "running" || st === "paused";
+  });
   let containersRef: ContainerService | undefined;
   const images = new LocalImageService({
     content,
@@ -85,6 +104,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     execRoot: cfg.execRoot,
     cgroupParent: cfg.cgroupParent,
     log,
+    network: sandboxes,
   });
   containersRef = containers;
   // subscribed before reconcile so restarts at daemon start are recorded too
@@ -112,7 +132,8 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
       };
     },
   });
-  addContainerRoutes(router, containers, images);
+  addNetworkRoutes(router, { networks, sandboxes, containers });
+  addContainerRoutes(router, containers, images, (rec) => containerNetView(rec, networks, sandboxes));
   addAttachRoutes(router, containers);
   addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
@@ -122,5 +143,12 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addEventRoutes(router, { bus: events });
   addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
   addPruneRoutes(router, { containers, images });
-  return { router, containers, close: () => containers.close() };
+  return {
+    router,
+    containers,
+    close: async () => {
+      containers.close();
+      await sandboxes.close();
+    },
+  };
 }

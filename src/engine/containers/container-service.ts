@@ -33,6 +33,8 @@ import { nextDelay, shouldRestart } from "./restart-policy.js";
 import { startContainer } from "./start-container.js";
 import { HealthMonitor } from "./health-monitor.js";
 import { containerEnv } from "./spec-input.js";
+import type { ContainerNetworking } from "./container-networking.js";
+import type { NetworkSetup } from "../networks/types.js";
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -45,6 +47,8 @@ export interface ContainerServiceDeps {
   execRoot: string;
   cgroupParent: string;
   log?: (msg: string) => void;
+  /** Bridge networks, addresses, ports (engine/networks); absent = every container gets "none". */
+  network?: ContainerNetworking;
 }
 
 export type WaitCondition = "not-running" | "next-exit" | "removed";
@@ -186,6 +190,7 @@ export class ContainerService {
       const runtime = input.hostConfig.runtime || this.d.defaultRuntime;
       if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
       const rec = newRecord(id, name, image, input, runtime);
+      await this.d.network?.onCreate({ id, networkMode: rec.hostConfig.networkMode, endpoints: input.endpoints ?? {} });
       await this.d.layers.prepare(id, image.topChainId);
       await this.d.store.save(rec);
       // The log exists from the start so that an attach made before start holds it open (conmon
@@ -195,6 +200,7 @@ export class ContainerService {
       return { id, warnings: [] };
     } catch (e) {
       this.d.store.releaseName(name, id);
+      await this.d.network?.onRemove(id).catch(() => {});
       await this.d.layers.remove(id).catch(() => {});
       throw e;
     }
@@ -235,6 +241,7 @@ export class ContainerService {
     await runtime.delete(id).catch(() => {});
     await this.d.layers.unmount(this.rootfsPath(id));
     await this.d.store.delete(id);
+    await this.d.network?.onRemove(id).catch((e) => this.d.log?.(`network cleanup ${id}: ${e}`));
     await this.d.layers.remove(id);
     await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
     await fs.rm(path.join(this.exitDir(), id), { force: true });
@@ -262,6 +269,19 @@ export class ContainerService {
 
   // ---- start / stop / kill -------------------------------------------------
 
+  /** The network namespace and addresses for a start: berth's sandbox, or another container's namespace. */
+  private async setUpNetwork(rec: ContainerRecord): Promise<NetworkSetup> {
+    const mode = rec.hostConfig.networkMode;
+    if (mode.startsWith("container:")) {
+      const other = this.get(mode.slice("container:".length));
+      if (other.state.status !== "running" && other.state.status !== "paused") throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
+      return { nsPath: `/proc/${other.state.pid}/ns/net`, addresses: [], aliases: [] };
+    }
+    if (!this.d.network) return { addresses: [], aliases: [] };
+    const hc = rec.hostConfig;
+    return this.d.network.setUp({ id: rec.id, name: rec.name, networkMode: mode, portBindings: hc.portBindings, publishAllPorts: hc.publishAllPorts, exposedPorts: rec.config.exposedPorts });
+  }
+
   async start(ref: string): Promise<void> {
     const rec = this.get(ref);
     await this.lock.run(rec.id, async () => {
@@ -282,6 +302,7 @@ export class ContainerService {
           containerDir: this.d.store.dir(cur.id),
           resolveUser: this.d.resolveUser,
           cgroupParent: this.d.cgroupParent,
+          setUpNetwork: () => this.setUpNetwork(cur),
           beforeStart: async () => {
             startedAt = new Date().toISOString();
           },
@@ -292,6 +313,7 @@ export class ContainerService {
         this.events.emit("event", { type: "container", action: "start", id: cur.id });
       } catch (e) {
         await runtime.delete(cur.id).catch(() => {});
+        await this.d.network?.tearDown(cur.id).catch(() => {});
         await this.d.layers.unmount(this.rootfsPath(cur.id)).catch(() => {});
         const exitCode = startFailureExitCode(e);
         const msg = e instanceof Error ? e.message : String(e);
@@ -401,6 +423,7 @@ export class ContainerService {
       const exit = await runtime.readExit(this.createOptions(rec));
       if (!exit) return;
       await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
+      await this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`));
       await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
       await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) });
       this.health.stop(id);
@@ -510,6 +533,7 @@ export class ContainerService {
       if (!st || st.status === "stopped") {
         await this.lock.run(rec.id, async () => {
           await runtime.delete(rec.id).catch(() => {});
+          await this.d.network?.tearDown(rec.id).catch(() => {});
           await this.d.layers.unmount(this.rootfsPath(rec.id)).catch(() => {});
           await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: 255, finishedAt: new Date().toISOString(), oomKilled: false, error: "container process vanished while berthd was down" }) });
           this.bumpExit(rec.id);

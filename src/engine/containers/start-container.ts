@@ -16,6 +16,7 @@ import { writeEtcFiles } from "./etc-files.js";
 import { parseBind } from "./mount-parse.js";
 import { buildSpecInput } from "./spec-input.js";
 import type { ContainerRecord, MountSpec } from "./types.js";
+import type { NetworkSetup } from "../networks/types.js";
 
 export interface StartArgs {
   rec: ContainerRecord;
@@ -27,6 +28,8 @@ export interface StartArgs {
   resolveUser: (rootfs: string, user: string) => Promise<{ user: ContainerUser; home: string }>;
   cgroupParent: string;
   beforeStart: () => Promise<void>;
+  /** Builds the container's network sandbox (the caller tears it down if the start fails). */
+  setUpNetwork?: () => Promise<NetworkSetup>;
 }
 
 export async function userMounts(rec: ContainerRecord): Promise<MountSpec[]> {
@@ -52,11 +55,18 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   const mounts = await userMounts(rec);
   await a.layers.mount(rec.id, a.rootfs);
   const hostNetwork = rec.hostConfig.networkMode === "host";
+  const net = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
   const etc = await writeEtcFiles(a.containerDir, {
     hostname: rec.config.hostname || rec.id.slice(0, 12),
     hostNetwork,
     extraHosts: rec.hostConfig.extraHosts ?? [],
     dns: rec.hostConfig.dns ?? [],
+    dnsSearch: rec.hostConfig.dnsSearch,
+    dnsOptions: rec.hostConfig.dnsOptions,
+    addresses: net.addresses,
+    aliases: net.aliases,
+    embeddedDns: net.embeddedDns,
+    hostGatewayIp: net.gateway,
   });
   const { user, home } = await a.resolveUser(a.rootfs, rec.config.user);
   if (rec.config.workingDir) {
@@ -65,7 +75,7 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   }
   // mount points for the /etc files and user mounts must exist in the rootfs (runc creates them too,
   // but creating them here keeps symlinks inside the container from pointing the mount at the host)
-  const input = buildSpecInput({ rec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent });
+  const input = buildSpecInput({ rec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent, netnsPath: net.nsPath });
   await fs.mkdir(opts.bundleDir, { recursive: true });
   await fs.mkdir(opts.stateDir, { recursive: true });
   await runtime.writeBundle(opts.bundleDir, input);
