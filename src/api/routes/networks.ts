@@ -51,7 +51,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
     sendJson(ctx.res, 200, d.networks.list().filter((n) => matchesListFilters(n, f)).map((n) => view(n, false)));
   });
 
-  r.add("GET", "/networks/:id", async (ctx) => {
+  r.add("GET", "/networks/{id}", async (ctx) => {
     sendJson(ctx.res, 200, view(d.networks.get(ctx.params["id"]!), true));
   });
 
@@ -61,7 +61,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
     sendJson(ctx.res, 201, { Id: out.id, Warning: out.warning });
   });
 
-  r.add("DELETE", "/networks/:id", async (ctx) => {
+  r.add("DELETE", "/networks/{id}", async (ctx) => {
     await d.networks.remove(ctx.params["id"]!);
     sendNoContent(ctx.res);
   });
@@ -71,7 +71,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
     sendJson(ctx.res, 200, { NetworksDeleted: removed.length ? removed : null });
   });
 
-  r.add("POST", "/networks/:id/connect", async (ctx) => {
+  r.add("POST", "/networks/{id}/connect", async (ctx) => {
     const body = await readJsonObject(ctx.req);
     const ref = str(body, "Container");
     if (!ref) throw new InvalidArgumentError("Container is required");
@@ -83,7 +83,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
     sendNoContent(ctx.res, 200);
   });
 
-  r.add("POST", "/networks/:id/disconnect", async (ctx) => {
+  r.add("POST", "/networks/{id}/disconnect", async (ctx) => {
     const body = await readJsonObject(ctx.req);
     const ref = str(body, "Container");
     if (!ref) throw new InvalidArgumentError("Container is required");
