@@ -44,6 +44,7 @@ import { ContainerNetworks } from "../engine/networks/container-networks.js";
 import { DEFAULT_POOLS } from "../network/ipam.js";
 import { addNetworkRoutes } from "../api/routes/networks.js";
 import { containerNetView } from "./network-wiring.js";
+import { NetworkDns } from "../engine/networks/network-dns.js";
 import { homeOf } from "./user-home.js";
 import type { DaemonConfig } from "./config.js";
 
@@ -88,6 +89,13 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     return st === "running" || st === "paused";
   });
   let containersRef: ContainerService | undefined;
+  const dns = new NetworkDns(networks, sandboxes, (id) => store.get(id)?.name, log);
+  const rulesChanged = networks.hooks!.changed;
+  networks.hooks!.changed = async () => {
+    await rulesChanged();
+    await dns.sync();
+  };
+  await dns.sync();
   const images = new LocalImageService({
     content,
     layers,
@@ -148,6 +156,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     containers,
     close: async () => {
       containers.close();
+      await dns.close();
       await sandboxes.close();
     },
   };
