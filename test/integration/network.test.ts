@@ -10,30 +10,9 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
-import os from "node:os";
 import { after, before, describe, test } from "node:test";
 import { importBusybox, isRoot, runCmd, startDaemon, type TestDaemon } from "./harness.js";
-
-/** The host's first non-loopback IPv4 address. */
-export function hostAddress(): string {
-  for (const addrs of Object.values(os.networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  }
-  throw new Error("no non-loopback IPv4 address on this host");
-}
-
-/** GET / over HTTP/1.0 from the host; resolves with the status line's code and the body. */
-export function httpGet(host: string, port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host, port, path: "/", timeout: 5000, agent: false }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`timeout fetching ${host}:${port}`)));
-    req.on("error", reject);
-  });
-}
+import { hostAddress, httpGet } from "./network-helpers.js";
 
 /** busybox: speaks HTTP/1.0 with nc (Debian's static busybox wget resolves through glibc and crashes). */
 function ncGet(target: string, port = 80): string {
