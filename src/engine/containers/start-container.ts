@@ -55,7 +55,8 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   const mounts = await userMounts(rec);
   await a.layers.mount(rec.id, a.rootfs);
   const hostNetwork = rec.hostConfig.networkMode === "host";
-  const net = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
+  const net: NetworkSetup = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
+  net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
   const etc = await writeEtcFiles(a.containerDir, {
     hostname: rec.config.hostname || rec.id.slice(0, 12),
     hostNetwork,
@@ -79,6 +80,7 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   await fs.mkdir(opts.bundleDir, { recursive: true });
   await fs.mkdir(opts.stateDir, { recursive: true });
   await runtime.writeBundle(opts.bundleDir, input);
+  await net.ready;
   const { pid } = await runtime.create(opts);
   await a.beforeStart();
   await runtime.start(rec.id);

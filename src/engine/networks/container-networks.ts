@@ -49,6 +49,12 @@ export class ContainerNetworks {
   private readonly ports = new PortReservations();
   private readonly firewall: Firewall;
   private lastAlloc = new Map<string, number>();
+  /** Kernel work in flight per container (sandbox creation), awaited before its teardown. */
+  private readonly building = new Map<string, Promise<void>>();
+  /** Teardowns running in the background; close() waits for them. */
+  private readonly pending = new Set<Promise<void>>();
+  /** iptables applies, one at a time, each computing the state when it runs. */
+  private fwQueue: Promise<void> = Promise.resolve();
   /** Called when endpoints change (the embedded DNS answers from them). */
   onEndpointsChanged: () => void = () => {};
 
@@ -96,8 +102,10 @@ export class ContainerNetworks {
     return { networks, ports };
   }
 
-  private async applyFirewall(): Promise<void> {
-    await this.firewall.apply(this.firewallState());
+  private applyFirewall(): Promise<void> {
+    const next = this.fwQueue.then(() => this.firewall.apply(this.firewallState()));
+    this.fwQueue = next.catch(() => {});
+    return next;
   }
 
   sandbox(id: string): SandboxState | undefined {
@@ -157,18 +165,21 @@ export class ContainerNetworks {
       }
       const ports: PublishedPort[] = wants.map((w, i) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: hostPorts[i]!, containerPort: w.containerPort, containerIp: endpoints[0]!.ip }));
       const st: SandboxState = { containerId: c.id, nsPath: path.join(this.nsDir(), c.id), endpoints, ports };
-      try {
+      this.sandboxes.set(c.id, st);
+      // The kernel work (namespace, veths, rules) runs while the start mounts the rootfs and writes
+      // the bundle; the start awaits `ready` just before the runtime joins the namespace.
+      const ready = (async () => {
         await createSandbox(st.nsPath, endpoints.map((e, i) => this.ifaceSpec(e, i === 0 && !this.nets.byId(e.networkId)!.internal)));
-        this.sandboxes.set(c.id, st);
         await writeJsonAtomic(path.join(this.stateDir(), `${c.id}.json`), st);
         if (ports.length) await this.applyFirewall();
-      } catch (e) {
+      })();
+      this.building.set(c.id, ready.catch(() => {}));
+      ready.catch(async () => {
+        if (this.sandboxes.get(c.id) !== st) return;
         this.sandboxes.delete(c.id);
         this.ports.release(c.id);
-        await destroySandbox(st.nsPath, endpoints.map((x) => x.vethHost)).catch(() => {});
         await fs.rm(path.join(this.stateDir(), `${c.id}.json`), { force: true });
-        throw e;
-      }
+      });
       this.onEndpointsChanged();
       const first = endpoints[0]!;
       const user = !pnet.predefined;
@@ -178,6 +189,7 @@ export class ContainerNetworks {
         aliases: [],
         embeddedDns: user ? first.gateway : undefined,
         gateway: first.gateway,
+        ready,
       };
     });
   }
@@ -223,15 +235,27 @@ export class ContainerNetworks {
     await this.nets.lock.run("sandboxes", () => this.tearDownLocked(id));
   }
 
+  /**
+   * The bookkeeping is synchronous (the address and ports are free again at
+   * once); removing the namespace, veths and rules runs in the background so
+   * that an exit or `rm` does not wait for the kernel (close() waits for it).
+   */
   private async tearDownLocked(id: string): Promise<void> {
     const st = this.sandboxes.get(id);
     if (!st) return;
     this.sandboxes.delete(id);
     this.ports.release(id);
-    if (st.ports.length) await this.applyFirewall().catch((e) => this.log(`firewall after ${id} stopped: ${e}`));
-    await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost));
-    await fs.rm(path.join(this.stateDir(), `${id}.json`), { force: true });
+    const building = this.building.get(id);
+    this.building.delete(id);
     this.onEndpointsChanged();
+    const work = (async () => {
+      await building;
+      await fs.rm(path.join(this.stateDir(), `${id}.json`), { force: true });
+      if (st.ports.length) await this.applyFirewall().catch((e) => this.log(`firewall after ${id} stopped: ${e}`));
+      await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost)).catch((e) => this.log(`removing the sandbox of ${id}: ${e}`));
+    })();
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
   }
 
   // ---- connect / disconnect ------------------------------------------------
@@ -248,6 +272,7 @@ export class ContainerNetworks {
     await this.nets.setMember(n.id, c.id, m);
     if (!c.running) return;
     await this.nets.lock.run("sandboxes", async () => {
+      await this.building.get(c.id);
       const st = this.sandboxes.get(c.id);
       if (!st) return;
       const e = this.newEndpoint(n, m, `eth${nextIfIndex(st)}`);
@@ -268,6 +293,7 @@ export class ContainerNetworks {
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
     if (!n.members[containerId]) throw new FailedPreconditionError(`container ${containerId} is not connected to network ${n.name}`);
     await this.nets.lock.run("sandboxes", async () => {
+      await this.building.get(containerId);
       const st = this.sandboxes.get(containerId);
       const e = st?.endpoints.find((x) => x.networkId === n.id);
       if (st && e) {
@@ -288,6 +314,7 @@ export class ContainerNetworks {
    * berthd is down (init rebuilds all of it from the records).
    */
   async close(): Promise<void> {
+    await Promise.all([...this.pending]);
     this.ports.releaseAll();
     if (this.sandboxes.size > 0) return;
     await this.firewall.teardown().catch((e) => this.log(`removing berth's firewall chains: ${e}`));

@@ -82,6 +82,8 @@ export interface NetworkSetup {
   embeddedDns?: string;
   /** The host's address on the container's first network (--add-host host-gateway). */
   gateway?: string;
+  /** Resolves when the namespace is ready to be joined (built in the background meanwhile). */
+  ready?: Promise<void>;
 }
 
 export interface PortBindingSpec {
