@@ -56,7 +56,9 @@ export function endpointsView(rec: ContainerRecord, v: ContainerNetView): Record
     return { [mode]: { ...EMPTY_ENDPOINT, NetworkID: n?.id ?? "" } };
   }
   const out: Record<string, unknown> = {};
-  for (const n of v.networks) {
+  const implied = v.byName(primary);
+  const nets = implied && !v.networks.some((n) => n.id === implied.id) ? [implied, ...v.networks] : v.networks;
+  for (const n of nets) {
     const m = n.members[rec.id];
     const e = v.sandbox?.endpoints.find((x) => x.networkId === n.id);
     const aliases = n.predefined ? null : [...(m?.aliases ?? []), ...(e ? [rec.id.slice(0, 12)] : [])];

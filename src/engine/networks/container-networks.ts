@@ -133,7 +133,11 @@ export class ContainerNetworks {
       if (n.driver !== "bridge") continue;
       resolved.push([n, checkMember(n, req)]);
     }
-    for (const [n, m] of resolved) await this.nets.setMember(n.id, c.id, m);
+    for (const [n, m] of resolved) {
+      // the default bridge is implied by the mode: recording it would cost a record write per `run --rm`
+      if (n.predefined && !m.macAddress) continue;
+      await this.nets.setMember(n.id, c.id, m);
+    }
   }
 
   async onRemove(id: string): Promise<void> {
