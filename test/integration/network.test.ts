@@ -190,6 +190,49 @@ describe("bridge networks", { skip: !isRoot && "needs root" }, () => {
     }
   });
 
+  test("--hostname, --add-host, --dns and container: mode", async () => {
+    const r = await d.docker(["run", "--rm", "--hostname", "box1", "--add-host", "db.example:10.9.8.7", "--add-host", "gw:host-gateway", "--dns", "9.9.9.9", "--dns-search", "corp.example", "busybox", "sh", "-c", "cat /etc/hosts /etc/resolv.conf; hostname; ip -4 addr show eth0"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^10\.9\.8\.7\tdb\.example$/m);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+\.1\tgw$/m, "host-gateway is the bridge's address");
+    const ip = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(r.stdout)?.[1];
+    assert.ok(ip, r.stdout);
+    assert.match(r.stdout, new RegExp(`^${ip.replaceAll(".", "\\.")}\tbox1$`, "m"), "the container's own line carries its address");
+    assert.match(r.stdout, /^nameserver 9\.9\.9\.9$/m);
+    assert.match(r.stdout, /^search corp\.example$/m);
+    assert.match(r.stdout, /^box1$/m);
+    assert.equal((await d.docker(webArgs("nsowner"))).code, 0);
+    const ownerIp = (await d.docker(["inspect", "-f", "{{.NetworkSettings.IPAddress}}", "nsowner"])).stdout.trim();
+    const joined = await d.docker(["run", "--rm", "--network", "container:nsowner", "busybox", "sh", "-c", `ip -4 addr show eth0; ${ncGet("127.0.0.1")}`]);
+    assert.ok(joined.stdout.includes(`inet ${ownerIp}/`), joined.stdout + joined.stderr);
+    assert.match(joined.stdout, /hello from nsowner/, "shares the owner's namespace: its loopback serves the owner's httpd");
+    assert.equal((await d.docker(["rm", "-f", "nsowner"])).code, 0);
+  });
+
+  test("berth CLI: network create, inspect, connect, ls filters, rm", async () => {
+    const c = await d.berth(["network", "create", "--subnet", "10.232.9.0/24", "--ip-range", "10.232.9.128/25", "--label", "k=v", "cli-net"]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout.trim(), /^[0-9a-f]{64}$/);
+    assert.equal((await d.berth(["run", "-d", "--name", "cli1", "busybox", "sleep", "60"])).code, 0);
+    const conn = await d.berth(["network", "connect", "--alias", "one", "cli-net", "cli1"]);
+    assert.equal(conn.code, 0, conn.stderr);
+    const addr = await d.berth(["exec", "cli1", "ip", "-4", "addr", "show", "eth1"]);
+    assert.match(addr.stdout, /inet 10\.232\.9\.(\d+)\//);
+    assert.ok(Number(/inet 10\.232\.9\.(\d+)\//.exec(addr.stdout)![1]) >= 128, "addresses come from --ip-range");
+    const tpl = await d.berth(["network", "inspect", "-f", "{{.Name}} {{.Driver}}", "cli-net"]);
+    assert.equal(tpl.stdout.trim(), "cli-net bridge");
+    const filtered = await d.berth(["network", "ls", "-q", "--filter", "label=k=v"]);
+    assert.equal(filtered.stdout.trim().split("\n").length, 1);
+    assert.equal((await d.berth(["network", "disconnect", "cli-net", "cli1"])).code, 0);
+    const gone = await d.berth(["exec", "cli1", "ls", "/sys/class/net"]);
+    assert.doesNotMatch(gone.stdout, /eth1/);
+    assert.equal((await d.berth(["rm", "-f", "cli1"])).code, 0);
+    assert.equal((await d.berth(["network", "rm", "cli-net"])).code, 0);
+    const missing = await d.berth(["network", "inspect", "cli-net"]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /not found/);
+  });
+
   test("rules berth did not write stay as they were", async () => {
     const chain = `SENTINEL_${d.net.chainPrefix.slice(3)}`;
     await runCmd(["iptables", "-w", "-N", chain]);
