@@ -22,7 +22,7 @@ describe("networks across berthd restarts", { skip: !isRoot && "needs root" }, (
 
   test("addresses, published ports and names survive SIGTERM and kill -9 of berthd", async () => {
     assert.equal((await d.docker(["network", "create", "keep"])).code, 0);
-    const run = await d.docker(["run", "-d", "--name", "kept", "--network", "keep", "-p", "80", "busybox", "sh", "-c", "mkdir /www && echo still here > /www/index.html && exec httpd -f -p 80 -h /www"]);
+    const run = await d.docker(["run", "-d", "--name", "kept", "--network", "keep", "-p", "80", "busybox", "sh", "-c", "mkdir -p /www && echo still here > /www/index.html && exec httpd -f -p 80 -h /www"]);
     assert.equal(run.code, 0, run.stderr);
     const ip = (await d.docker(["inspect", "-f", "{{.NetworkSettings.Networks.keep.IPAddress}}", "kept"])).stdout.trim();
     const port = Number((await d.docker(["port", "kept", "80"])).stdout.trim().split(":").at(-1));
@@ -43,6 +43,14 @@ describe("networks across berthd restarts", { skip: !isRoot && "needs root" }, (
       const other = await d.docker(["run", "--rm", "--network", "keep", "busybox", "sh", "-c", "ip -4 addr show eth0"]);
       assert.ok(!other.stdout.includes(`${ip}/`), other.stdout);
     }
+    // a container restart gets a new namespace while the old one is torn down; the port follows
+    const restarted = await d.docker(["restart", "-t", "1", "kept"]);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    const newPort = (await d.docker(["port", "kept", "80"])).stdout.trim();
+    const why = (await d.docker(["inspect", "-f", "{{json .State}} {{json .NetworkSettings.Ports}}", "kept"])).stdout;
+    assert.match(newPort, /^0\.0\.0\.0:\d+$/, `port after restart: "${newPort}" ${why}`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match((await httpGet("127.0.0.1", Number(newPort.split(":").at(-1)))).body, /still here/);
     assert.equal((await d.docker(["rm", "-f", "kept"])).code, 0);
     await assert.rejects(httpGet("127.0.0.1", port));
     assert.equal((await d.docker(["network", "rm", "keep"])).code, 0);

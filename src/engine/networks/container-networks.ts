@@ -70,6 +70,11 @@ export class ContainerNetworks {
     return path.join(this.execRoot, "network", "sandboxes");
   }
 
+  /** One state file per sandbox, named like its namespace. */
+  private stateFile(st: SandboxState): string {
+    return path.join(this.stateDir(), `${path.basename(st.nsPath)}.json`);
+  }
+
   private nsDir(): string {
     return path.join(this.execRoot, "netns");
   }
@@ -82,7 +87,7 @@ export class ContainerNetworks {
       if (!f.endsWith(".json")) continue;
       const st = await readJsonIfExists<SandboxState>(path.join(this.stateDir(), f)).catch(() => undefined);
       if (!st) continue;
-      if (!isRunning(st.containerId) || !(await sandboxExists(st.nsPath))) {
+      if (!isRunning(st.containerId) || this.sandboxes.has(st.containerId) || !(await sandboxExists(st.nsPath))) {
         await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost)).catch(() => {});
         await fs.rm(path.join(this.stateDir(), f), { force: true });
         continue;
@@ -92,6 +97,9 @@ export class ContainerNetworks {
         .reserve(st.containerId, st.ports.map((p) => ({ proto: p.proto, hostIp: p.hostIp, from: p.hostPort, to: p.hostPort })))
         .catch((e) => this.log(`re-holding the published ports of ${st.containerId}: ${e}`));
     }
+    // namespaces without a state file: a crash between creating one and recording it
+    const live = new Set([...this.sandboxes.values()].map((x) => path.basename(x.nsPath)));
+    for (const f of await fs.readdir(this.nsDir())) if (!live.has(f)) await destroySandbox(path.join(this.nsDir(), f), []).catch(() => {});
     await this.firewall.install(this.firewallState());
     this.onEndpointsChanged();
   }
@@ -168,13 +176,15 @@ export class ContainerNetworks {
         throw e;
       }
       const ports: PublishedPort[] = wants.map((w, i) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: hostPorts[i]!, containerPort: w.containerPort, containerIp: endpoints[0]!.ip }));
-      const st: SandboxState = { containerId: c.id, nsPath: path.join(this.nsDir(), c.id), endpoints, ports };
+      // a fresh name per start: the previous start's namespace may still be being torn down in the background
+      const key = `${c.id.slice(0, 12)}-${randomBytes(4).toString("hex")}`;
+      const st: SandboxState = { containerId: c.id, nsPath: path.join(this.nsDir(), key), endpoints, ports };
       this.sandboxes.set(c.id, st);
       // The kernel work (namespace, veths, rules) runs while the start mounts the rootfs and writes
       // the bundle; the start awaits `ready` just before the runtime joins the namespace.
       const ready = (async () => {
         await createSandbox(st.nsPath, endpoints.map((e, i) => this.ifaceSpec(e, i === 0 && !this.nets.byId(e.networkId)!.internal)));
-        await writeJsonAtomic(path.join(this.stateDir(), `${c.id}.json`), st);
+        await writeJsonAtomic(this.stateFile(st), st);
         if (ports.length) await this.applyFirewall();
       })();
       this.building.set(c.id, ready.catch(() => {}));
@@ -182,7 +192,7 @@ export class ContainerNetworks {
         if (this.sandboxes.get(c.id) !== st) return;
         this.sandboxes.delete(c.id);
         this.ports.release(c.id);
-        await fs.rm(path.join(this.stateDir(), `${c.id}.json`), { force: true });
+        await fs.rm(this.stateFile(st), { force: true });
       });
       this.onEndpointsChanged();
       const first = endpoints[0]!;
@@ -254,7 +264,7 @@ export class ContainerNetworks {
     this.onEndpointsChanged();
     const work = (async () => {
       await building;
-      await fs.rm(path.join(this.stateDir(), `${id}.json`), { force: true });
+      await fs.rm(this.stateFile(st), { force: true });
       if (st.ports.length) await this.applyFirewall().catch((e) => this.log(`firewall after ${id} stopped: ${e}`));
       await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost)).catch((e) => this.log(`removing the sandbox of ${id}: ${e}`));
     })();
@@ -287,7 +297,7 @@ export class ContainerNetworks {
         throw err;
       }
       st.endpoints.push(e);
-      await writeJsonAtomic(path.join(this.stateDir(), `${c.id}.json`), st);
+      await writeJsonAtomic(this.stateFile(st), st);
       this.onEndpointsChanged();
     });
   }
@@ -303,7 +313,7 @@ export class ContainerNetworks {
       if (st && e) {
         await removeInterfaces([e.vethHost]);
         st.endpoints = st.endpoints.filter((x) => x !== e);
-        await writeJsonAtomic(path.join(this.stateDir(), `${containerId}.json`), st);
+        await writeJsonAtomic(this.stateFile(st!), st);
         this.onEndpointsChanged();
       }
     });
