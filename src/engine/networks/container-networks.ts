@@ -37,6 +37,8 @@ export interface ContainerNetInput {
 
 export class NetworkStartError extends Error {}
 
+const TEARDOWN_DELAY_MS = 100;
+
 /** The network a NetworkMode names, or undefined for none/host/container:. */
 export function primaryNetworkName(mode: string): string | undefined {
   if (mode === "" || mode === "default" || mode === "bridge") return "bridge";
@@ -263,6 +265,8 @@ export class ContainerNetworks {
     this.building.delete(id);
     this.onEndpointsChanged();
     const work = (async () => {
+      // after the exit is recorded and an --rm container removed: the client is not kept waiting for the kernel
+      await new Promise((r) => setTimeout(r, TEARDOWN_DELAY_MS));
       await building;
       await fs.rm(this.stateFile(st), { force: true });
       if (st.ports.length) await this.applyFirewall().catch((e) => this.log(`firewall after ${id} stopped: ${e}`));
