@@ -118,6 +118,8 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   // subscribed before reconcile so restarts at daemon start are recorded too
   const events = new EventBus(1000);
   bridgeContainerEvents(containers, events);
+  networks.onEvent = (action, n, containerId) =>
+    void events.publish({ type: "network", action, actorId: n.id, attributes: { name: n.name, type: n.driver, ...(containerId ? { container: containerId } : {}) } });
   await containers.reconcile();
 
   const router = new Router();

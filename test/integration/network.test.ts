@@ -123,6 +123,9 @@ describe("bridge networks", { skip: !isRoot && "needs root" }, () => {
     const pre = await d.docker(["network", "rm", "bridge"]);
     assert.match(pre.stderr, /pre-defined network and cannot be removed/);
     assert.equal((await d.docker(["rm", "-f", "shape1"])).code, 0);
+    const ev = await d.api("GET", `/events?since=0&until=${Math.ceil(Date.now() / 1000) + 1}&filters=${encodeURIComponent(JSON.stringify({ type: ["network"], network: [n.Id] }))}`);
+    const actions = ev.body.toString().trim().split("\n").map((l) => JSON.parse(l).Action);
+    assert.deepEqual(actions.slice(0, 2), ["create", "connect"], ev.body.toString());
     const pruned = await d.berth(["network", "prune", "-f"]);
     assert.match(pruned.stdout, /shapes/);
     assert.doesNotMatch((await d.docker(["network", "ls"])).stdout, /shapes/);

@@ -197,6 +197,7 @@ export class ContainerNetworks {
         await fs.rm(this.stateFile(st), { force: true });
       });
       this.onEndpointsChanged();
+      for (const e of endpoints) this.nets.onEvent("connect", this.nets.byId(e.networkId)!, c.id);
       const first = endpoints[0]!;
       const user = !pnet.predefined;
       return {
@@ -264,6 +265,10 @@ export class ContainerNetworks {
     const building = this.building.get(id);
     this.building.delete(id);
     this.onEndpointsChanged();
+    for (const e of st.endpoints) {
+      const n = this.nets.byId(e.networkId);
+      if (n) this.nets.onEvent("disconnect", n, id);
+    }
     const work = (async () => {
       // after the exit is recorded and an --rm container removed: the client is not kept waiting for the kernel
       await new Promise((r) => setTimeout(r, TEARDOWN_DELAY_MS));
@@ -303,6 +308,7 @@ export class ContainerNetworks {
       st.endpoints.push(e);
       await writeJsonAtomic(this.stateFile(st), st);
       this.onEndpointsChanged();
+      this.nets.onEvent("connect", n, c.id);
     });
   }
 
@@ -319,6 +325,7 @@ export class ContainerNetworks {
         st.endpoints = st.endpoints.filter((x) => x !== e);
         await writeJsonAtomic(this.stateFile(st!), st);
         this.onEndpointsChanged();
+        this.nets.onEvent("disconnect", n, containerId);
       }
     });
     await this.nets.setMember(n.id, containerId, undefined);

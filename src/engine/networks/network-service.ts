@@ -57,9 +57,13 @@ export interface NetworkHooks {
   activeOn(networkId: string): string[];
 }
 
+/** Docker's network events: create/destroy, connect/disconnect (with the container's ID). */
+export type NetworkEventSink = (action: "create" | "destroy" | "connect" | "disconnect", n: NetworkRecord, containerId?: string) => void;
+
 export class NetworkService {
   readonly lock = new KeyedMutex();
   hooks?: NetworkHooks;
+  onEvent: NetworkEventSink = () => {};
 
   constructor(private readonly store: NetworkStore, readonly cfg: NetworkConfig, private readonly log: (m: string) => void = () => {}) {}
 
@@ -180,6 +184,7 @@ export class NetworkService {
         }
       });
       await this.hooks?.changed();
+      this.onEvent("create", rec);
       return { id: rec.id, warning: "" };
     });
   }
@@ -217,6 +222,7 @@ export class NetworkService {
       await this.store.delete(n.id);
       if (n.bridge) await removeBridge(n.bridge);
       await this.hooks?.changed();
+      this.onEvent("destroy", n);
     });
   }
 
