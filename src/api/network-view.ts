@@ -6,7 +6,7 @@
  * default bridge endpoint).
  */
 import type { ContainerRecord } from "../engine/containers/types.js";
-import { primaryNetworkName } from "../engine/networks/container-networks.js";
+import { primaryNetworkName } from "../engine/networks/membership.js";
 import type { NetworkRecord, SandboxState } from "../engine/networks/types.js";
 
 export function toNetworkView(n: NetworkRecord, o: { sandboxes: SandboxState[]; nameOf: (id: string) => string | undefined; withContainers: boolean }) {

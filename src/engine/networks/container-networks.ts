@@ -15,15 +15,16 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { readJsonIfExists, writeJsonAtomic } from "../../durable/atomic-file.js";
-import { ConflictError, FailedPreconditionError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
+import { ConflictError, FailedPreconditionError, ForbiddenError, NotFoundError } from "../../errors/index.js";
 import { Firewall, type FirewallState } from "../../network/firewall.js";
 import { allocateAddress } from "../../network/ipam.js";
-import { contains, formatIp, isValidMac, macForIp, parseCidr, parseIp } from "../../network/ipv4.js";
+import { formatIp, macForIp, parseCidr, parseIp } from "../../network/ipv4.js";
 import { PortInUseError, PortReservations } from "../../network/port-reservations.js";
 import { addInterfaces, createSandbox, destroySandbox, newVethName, removeInterfaces, sandboxExists, type InterfaceSpec } from "../../network/sandbox.js";
 import { removeBridge } from "../../network/bridge-device.js";
 import type { NetworkService } from "./network-service.js";
 import { portWants } from "./port-spec.js";
+import { checkMember, nextIfIndex, primaryNetworkName } from "./membership.js";
 import type { Endpoint, EndpointRequest, MemberConfig, NetworkRecord, NetworkSetup, PortBindingSpec, PublishedPort, SandboxState } from "./types.js";
 
 export interface ContainerNetInput {
@@ -38,13 +39,6 @@ export interface ContainerNetInput {
 export class NetworkStartError extends Error {}
 
 const TEARDOWN_DELAY_MS = 100;
-
-/** The network a NetworkMode names, or undefined for none/host/container:. */
-export function primaryNetworkName(mode: string): string | undefined {
-  if (mode === "" || mode === "default" || mode === "bridge") return "bridge";
-  if (mode === "none" || mode === "host" || mode.startsWith("container:")) return undefined;
-  return mode;
-}
 
 export class ContainerNetworks {
   private readonly sandboxes = new Map<string, SandboxState>();
@@ -345,28 +339,4 @@ export class ContainerNetworks {
     await this.firewall.teardown().catch((e) => this.log(`removing berth's firewall chains: ${e}`));
     for (const n of this.nets.list()) if (n.bridge) await removeBridge(n.bridge).catch(() => {});
   }
-}
-
-function nextIfIndex(st: SandboxState): number {
-  const used = new Set(st.endpoints.map((e) => Number(e.ifname.slice(3))));
-  let i = 0;
-  while (used.has(i)) i++;
-  return i;
-}
-
-function checkMember(n: NetworkRecord, req: EndpointRequest): MemberConfig {
-  const m: MemberConfig = { aliases: (req.aliases ?? []).filter((a) => a !== "") };
-  for (const a of m.aliases) if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(a)) throw new InvalidArgumentError(`invalid alias ${JSON.stringify(a.slice(0, 100))}`);
-  if (req.ipv4Address) {
-    if (n.predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
-    const ip = parseIp(req.ipv4Address);
-    if (!contains(parseCidr(n.ipam!.subnet), ip)) throw new InvalidArgumentError(`Invalid address ${req.ipv4Address}: It does not belong to any of this network's subnets`);
-    m.ipv4Address = formatIp(ip);
-  }
-  if (req.macAddress) {
-    if (!isValidMac(req.macAddress)) throw new InvalidArgumentError(`invalid MAC address: ${req.macAddress.slice(0, 40)}`);
-    m.macAddress = req.macAddress.toLowerCase();
-  }
-  if (m.aliases.length && n.predefined) throw new InvalidArgumentError("network-scoped alias is supported only for containers in user defined networks");
-  return m;
 }

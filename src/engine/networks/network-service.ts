@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
-import { AlreadyExistsError, ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
 import { ensureBridge, enableIpForward, removeBridge } from "../../network/bridge-device.js";
 import { hostSubnets } from "../../network/host-routes.js";
 import { pickSubnet, type AddressPool } from "../../network/ipam.js";
