@@ -22,9 +22,9 @@ const NETWORK: Record<string, string[]> = {
   dual: ["172.18.0.6", "fd00::6"],
 };
 
-function networkResolver(calls: Array<[string, DnsQueryType, string]> = []) {
-  return (name: string, type: DnsQueryType, client: string): DnsAnswer | undefined => {
-    calls.push([name, type, client]);
+function networkResolver(calls: Array<[string, DnsQueryType, string, string]> = []) {
+  return (name: string, type: DnsQueryType, client: string, server: string): DnsAnswer | undefined => {
+    calls.push([name, type, client, server]);
     if (type === "PTR") return name === "172.18.0.2" ? { ptr: "web.mynet" } : name === "fd00::6" ? { ptr: "dual.mynet" } : undefined;
     return NETWORK[name] ? { addresses: NETWORK[name]! } : undefined;
   };
@@ -58,7 +58,7 @@ const ask = async (at: Endpoint, name: string, type = RrType.A as number, id = 4
 
 describe("EmbeddedDns: names of the network", () => {
   test("A over UDP: id, question as sent, TTL 600, RA, case-insensitive, trailing dot", async (t) => {
-    const calls: Array<[string, DnsQueryType, string]> = [];
+    const calls: Array<[string, DnsQueryType, string, string]> = [];
     const { at } = await startRig(t, { resolve: networkResolver(calls) });
     const r = await ask(at, "WEB.", RrType.A, 777);
     assert.equal(r.header.id, 777);
@@ -66,7 +66,7 @@ describe("EmbeddedDns: names of the network", () => {
     assert.ok(r.header.isResponse);
     assert.deepEqual(r.questions, [{ name: "WEB", type: 1 }]);
     assert.deepEqual(r.answers, [{ name: "WEB", type: 1, ttl: 600, data: "172.18.0.2" }]);
-    assert.deepEqual(calls[0], ["web", "A", "127.0.0.1"]);
+    assert.deepEqual(calls[0], ["web", "A", "127.0.0.1", at.address]);
     assert.deepEqual((await ask(at, "Web.MyNet")).answers.map((a) => a.data), ["172.18.0.2"]);
   });
 
@@ -96,11 +96,11 @@ describe("EmbeddedDns: names of the network", () => {
   });
 
   test("PTR for the network's addresses, IPv4 and IPv6; other reverse names go upstream", async (t) => {
-    const calls: Array<[string, DnsQueryType, string]> = [];
+    const calls: Array<[string, DnsQueryType, string, string]> = [];
     const { at, upstream } = await startRig(t, { resolve: networkResolver(calls) });
     const v4 = await ask(at, "2.0.18.172.in-addr.arpa", RrType.PTR);
     assert.deepEqual(v4.answers, [{ name: "2.0.18.172.in-addr.arpa", type: 12, ttl: 600, data: "web.mynet" }]);
-    assert.deepEqual(calls[0], ["172.18.0.2", "PTR", "127.0.0.1"]);
+    assert.deepEqual(calls[0], ["172.18.0.2", "PTR", "127.0.0.1", at.address]);
     const v6name = "6.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa";
     assert.deepEqual((await ask(at, v6name, RrType.PTR)).answers.map((a) => a.data), ["dual.mynet"]);
     await ask(at, "9.0.18.172.in-addr.arpa", RrType.PTR);
