@@ -191,9 +191,15 @@ describe("EmbeddedDns: forwarding", () => {
     assert.equal((await ask(at, "web")).answers[0]!.data, "172.18.0.2");
   });
 
-  test("no upstream at all: SERVFAIL", async (t) => {
+  test("no upstream at all, or a failing upstream list: SERVFAIL", async (t) => {
     const { at } = await startRig(t, { upstreams: () => [] });
     assert.equal((await ask(at, "example.com")).header.rcode, Rcode.ServFail);
+    const failing = await startRig(t, {
+      upstreams: () => {
+        throw new Error("no resolv.conf");
+      },
+    });
+    assert.equal((await ask(failing.at, "example.com")).header.rcode, Rcode.ServFail);
   });
 
   test("the next upstream is tried after a silent one and after SERVFAIL/REFUSED", async (t) => {

@@ -92,8 +92,15 @@ export class QueryHandler {
       this.o.log?.(`dns: resolving ${nameToText(q.question.labels) ?? "?"} failed: ${(err as Error).message}`);
       return encodeReply(q, Rcode.ServFail, [], maxSize);
     }
+    let servers: UpstreamServer[];
+    try {
+      servers = this.o.upstreams().map((s) => (typeof s === "string" ? { address: s } : s));
+    } catch (err) {
+      this.o.log?.(`dns: listing upstream resolvers failed: ${(err as Error).message}`);
+      return encodeReply(q, Rcode.ServFail, [], maxSize);
+    }
     const reply = await forwardQuery(msg, {
-      servers: this.o.upstreams().map((s) => (typeof s === "string" ? { address: s } : s)),
+      servers,
       transport: ctx.transport,
       timeoutMs: this.o.forwardTimeoutMs,
       maxReplySize: maxSize,
