@@ -8,6 +8,7 @@ import type { DnsAnswer, DnsQueryType } from "./query-handler.js";
 import { FakeUpstream, decodeReply, encodeQuery, tcpExchange, tcpQuery, udpExchange, upstreamReply, type Endpoint, type UpstreamBehaviour } from "./test-kit.js";
 import { frame } from "./tcp-frames.js";
 import { Rcode, RrType, encodeName } from "./wire.js";
+import { NetworkNameTable } from "./name-table.js";
 
 // Every test binds its own 127.0.0.x address (all of 127/8 is loopback on
 // Linux) on a kernel-chosen port, so tests can run side by side.
@@ -494,5 +495,22 @@ describe("EmbeddedDns: TCP", () => {
     held.pop()!.destroy();
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(decodeReply(await tcpQuery(at, encodeQuery({ name: "web" }))).answers[0]!.data, "172.18.0.2");
+  });
+});
+
+describe("EmbeddedDns with a NetworkNameTable", () => {
+  test("the table's resolver answers by the querying container's networks; strangers are forwarded", async (t) => {
+    const names = new NetworkNameTable();
+    names.setNetwork({ id: "n1", name: "mynet" });
+    // The test client sends from 127.0.0.1: that is "the container" here.
+    names.setEndpoint("n1", { containerId: "1".repeat(64), containerName: "client", ipv4: "127.0.0.1" });
+    names.setEndpoint("n1", { containerId: "2".repeat(64), containerName: "db", aliases: ["pg"], ipv4: "172.30.0.3" });
+    const { at, upstream } = await startRig(t, { resolve: names.resolver });
+    assert.deepEqual((await ask(at, "PG.mynet")).answers.map((a) => a.data), ["172.30.0.3"]);
+    assert.deepEqual((await ask(at, "222222222222")).answers.map((a) => a.data), ["172.30.0.3"]);
+    assert.deepEqual((await ask(at, "3.0.30.172.in-addr.arpa", RrType.PTR)).answers.map((a) => a.data), ["db.mynet"]);
+    names.removeContainer("2".repeat(64));
+    assert.deepEqual((await ask(at, "db")).answers.map((a) => a.data), ["93.184.216.34"]);
+    assert.equal(upstream.seen.length, 1);
   });
 });
