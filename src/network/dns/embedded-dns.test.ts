@@ -267,6 +267,18 @@ describe("EmbeddedDns: forwarding", () => {
     assert.deepEqual(r.questions, [{ name: "big.example", type: 1 }]);
   });
 
+  test("the upstream list is asked per client (a container's --dns servers)", async (t) => {
+    const asked: string[] = [];
+    const { at } = await startRig(t, {
+      upstreams: (client) => {
+        asked.push(client);
+        return [];
+      },
+    });
+    await ask(at, "example.com");
+    assert.deepEqual(asked, ["127.0.0.1"]);
+  });
+
   test("the upstream list is read per query", async (t) => {
     let list: Endpoint[] = [];
     const { at, upstream } = await startRig(t, { upstreams: () => list });

@@ -27,8 +27,11 @@ import { HEADER_SIZE, Rcode, encodeHeaderOnlyReply, readHeader } from "./wire.js
 
 export interface EmbeddedDnsOptions {
   resolve: DnsResolver;
-  /** The current upstream resolvers, asked per query (see upstreamResolvers() in resolv-conf.ts). */
-  upstreams: () => Array<string | UpstreamServer>;
+  /**
+   * The upstream resolvers for a query from clientAddress, asked per query:
+   * upstreamResolvers(hostResolvConf, container's --dns) from resolv-conf.ts.
+   */
+  upstreams: (clientAddress: string) => Array<string | UpstreamServer>;
   searchDomains?: (clientAddress: string) => string[];
   /** Seconds; Docker's respTTL. */
   ttl?: number;

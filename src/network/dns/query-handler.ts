@@ -49,7 +49,8 @@ export interface QueryContext {
 
 export interface QueryHandlerOptions {
   resolve: DnsResolver;
-  upstreams: () => Array<string | UpstreamServer>;
+  /** Asked per query; the client address lets a container's --dns servers be its upstreams, as in Docker. */
+  upstreams: (clientAddress: string) => Array<string | UpstreamServer>;
   /**
    * Optional: search domains of the querying container. When a name is not
    * known as asked and ends in one of these, it is tried once more without
@@ -94,7 +95,7 @@ export class QueryHandler {
     }
     let servers: UpstreamServer[];
     try {
-      servers = this.o.upstreams().map((s) => (typeof s === "string" ? { address: s } : s));
+      servers = this.o.upstreams(ctx.clientAddress).map((s) => (typeof s === "string" ? { address: s } : s));
     } catch (err) {
       this.o.log?.(`dns: listing upstream resolvers failed: ${(err as Error).message}`);
       return encodeReply(q, Rcode.ServFail, [], maxSize);
