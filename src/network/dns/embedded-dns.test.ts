@@ -484,6 +484,27 @@ describe("EmbeddedDns: TCP", () => {
     await assert.rejects(tcpExchange(at, Buffer.from([0xff, 0xff, 1, 2, 3]), 1, 5000), /closed after 0/);
   });
 
+  test("random byte streams on many connections: no crash, still serving", async (t) => {
+    const { at, dns } = await startRig(t, { upstreamBehaviour: () => undefined, forwardTimeoutMs: 50, tcpIdleTimeoutMs: 300 });
+    let seed = 777;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const conns = Array.from({ length: 20 }, (_, i) => {
+      const bytes = Buffer.from(Array.from({ length: 200 + Math.floor(rand() * 3000) }, () => Math.floor(rand() * 256)));
+      // Half the streams start with a plausible frame so the garbage lands inside messages.
+      const stream = i % 2 ? Buffer.concat([frame(encodeQuery({ name: "web" })), bytes]) : bytes;
+      return new Promise<void>((resolve) => {
+        const s = net.connect(at.port, at.address, () => s.write(stream));
+        s.on("data", () => {});
+        s.on("error", () => resolve());
+        s.on("close", () => resolve());
+      });
+    });
+    await Promise.all(conns);
+    while (dns.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(decodeReply(await tcpQuery(at, encodeQuery({ name: "web" }))).answers[0]!.data, "172.18.0.2");
+    assert.equal((await ask(at, "db")).answers[0]!.data, "172.18.0.3");
+  });
+
   test("malformed messages over TCP get FORMERR like over UDP", async (t) => {
     const { at } = await startRig(t);
     const zero = encodeQuery({ id: 77, name: "web" });
