@@ -505,6 +505,13 @@ describe("EmbeddedDns: TCP", () => {
     assert.equal((await ask(at, "db")).answers[0]!.data, "172.18.0.3");
   });
 
+  test("a forward slower than the idle timeout still gets its answer over TCP", async (t) => {
+    const { at } = await startRig(t, { upstreamBehaviour: () => undefined, forwardTimeoutMs: 600, tcpIdleTimeoutMs: 150 });
+    const r = decodeReply(await tcpQuery(at, encodeQuery({ id: 12, name: "slow.example" })));
+    assert.equal(r.header.id, 12);
+    assert.equal(r.header.rcode, Rcode.ServFail);
+  });
+
   test("malformed messages over TCP get FORMERR like over UDP", async (t) => {
     const { at } = await startRig(t);
     const zero = encodeQuery({ id: 77, name: "web" });

@@ -193,7 +193,11 @@ export class EmbeddedDns {
     let pending = 0;
     // A client may half-close after its last query (allowHalfOpen): answer, then close.
     let hasEnded = false;
-    sock.setTimeout(this.o.tcpIdleTimeoutMs, () => sock.destroy());
+    // Idle means nothing to read and nothing being answered: a forward may
+    // legitimately take up to three upstream timeouts.
+    sock.setTimeout(this.o.tcpIdleTimeoutMs, () => {
+      if (pending === 0) sock.destroy();
+    });
     sock.on("error", () => sock.destroy());
     sock.on("close", () => connections.delete(sock));
     sock.on("end", () => {
