@@ -318,6 +318,16 @@ describe("EmbeddedDns: listeners", () => {
     assert.equal((await ask(at, "db")).answers[0]!.data, "172.18.0.3");
   });
 
+  test("an IPv6 listen address serves UDP and TCP; the client address comes without a v4-mapped prefix", async (t) => {
+    const calls: Array<[string, DnsQueryType, string, string]> = [];
+    const { dns } = await startRig(t, { resolve: networkResolver(calls) });
+    const port = await dns.listen("::1", 0);
+    const at = { address: "::1", port };
+    assert.deepEqual(decodeReply(await udpExchange(at, encodeQuery({ name: "web" }))).answers.map((a) => a.data), ["172.18.0.2"]);
+    assert.deepEqual(decodeReply(await tcpQuery(at, encodeQuery({ name: "dual", type: RrType.AAAA }))).answers.map((a) => a.data), ["fd00::6"]);
+    assert.deepEqual(calls.map((c) => [c[2], c[3]]), [["::1", "::1"], ["::1", "::1"]]);
+  });
+
   test("closeAll abandons queries waiting on upstreams", async (t) => {
     const { dns, at } = await startRig(t, { upstreamBehaviour: () => undefined, forwardTimeoutMs: 60_000 });
     const sock = dgram.createSocket("udp4");
