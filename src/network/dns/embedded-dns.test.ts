@@ -8,6 +8,7 @@ import type { DnsAnswer, DnsQueryType } from "./query-handler.js";
 import { FakeUpstream, decodeReply, encodeQuery, tcpExchange, tcpQuery, udpExchange, upstreamReply, type Endpoint, type UpstreamBehaviour } from "./test-kit.js";
 import { frame } from "./tcp-frames.js";
 import { Rcode, RrType, encodeName } from "./wire.js";
+import { NetworkNameTable } from "./name-table.js";
 
 // Every test binds its own 127.0.0.x address (all of 127/8 is loopback on
 // Linux) on a kernel-chosen port, so tests can run side by side.
@@ -22,9 +23,9 @@ const NETWORK: Record<string, string[]> = {
   dual: ["172.18.0.6", "fd00::6"],
 };
 
-function networkResolver(calls: Array<[string, DnsQueryType, string]> = []) {
-  return (name: string, type: DnsQueryType, client: string): DnsAnswer | undefined => {
-    calls.push([name, type, client]);
+function networkResolver(calls: Array<[string, DnsQueryType, string, string]> = []) {
+  return (name: string, type: DnsQueryType, client: string, server: string): DnsAnswer | undefined => {
+    calls.push([name, type, client, server]);
     if (type === "PTR") return name === "172.18.0.2" ? { ptr: "web.mynet" } : name === "fd00::6" ? { ptr: "dual.mynet" } : undefined;
     return NETWORK[name] ? { addresses: NETWORK[name]! } : undefined;
   };
@@ -58,7 +59,7 @@ const ask = async (at: Endpoint, name: string, type = RrType.A as number, id = 4
 
 describe("EmbeddedDns: names of the network", () => {
   test("A over UDP: id, question as sent, TTL 600, RA, case-insensitive, trailing dot", async (t) => {
-    const calls: Array<[string, DnsQueryType, string]> = [];
+    const calls: Array<[string, DnsQueryType, string, string]> = [];
     const { at } = await startRig(t, { resolve: networkResolver(calls) });
     const r = await ask(at, "WEB.", RrType.A, 777);
     assert.equal(r.header.id, 777);
@@ -66,7 +67,7 @@ describe("EmbeddedDns: names of the network", () => {
     assert.ok(r.header.isResponse);
     assert.deepEqual(r.questions, [{ name: "WEB", type: 1 }]);
     assert.deepEqual(r.answers, [{ name: "WEB", type: 1, ttl: 600, data: "172.18.0.2" }]);
-    assert.deepEqual(calls[0], ["web", "A", "127.0.0.1"]);
+    assert.deepEqual(calls[0], ["web", "A", "127.0.0.1", at.address]);
     assert.deepEqual((await ask(at, "Web.MyNet")).answers.map((a) => a.data), ["172.18.0.2"]);
   });
 
@@ -96,11 +97,11 @@ describe("EmbeddedDns: names of the network", () => {
   });
 
   test("PTR for the network's addresses, IPv4 and IPv6; other reverse names go upstream", async (t) => {
-    const calls: Array<[string, DnsQueryType, string]> = [];
+    const calls: Array<[string, DnsQueryType, string, string]> = [];
     const { at, upstream } = await startRig(t, { resolve: networkResolver(calls) });
     const v4 = await ask(at, "2.0.18.172.in-addr.arpa", RrType.PTR);
     assert.deepEqual(v4.answers, [{ name: "2.0.18.172.in-addr.arpa", type: 12, ttl: 600, data: "web.mynet" }]);
-    assert.deepEqual(calls[0], ["172.18.0.2", "PTR", "127.0.0.1"]);
+    assert.deepEqual(calls[0], ["172.18.0.2", "PTR", "127.0.0.1", at.address]);
     const v6name = "6.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa";
     assert.deepEqual((await ask(at, v6name, RrType.PTR)).answers.map((a) => a.data), ["dual.mynet"]);
     await ask(at, "9.0.18.172.in-addr.arpa", RrType.PTR);
@@ -191,9 +192,15 @@ describe("EmbeddedDns: forwarding", () => {
     assert.equal((await ask(at, "web")).answers[0]!.data, "172.18.0.2");
   });
 
-  test("no upstream at all: SERVFAIL", async (t) => {
+  test("no upstream at all, or a failing upstream list: SERVFAIL", async (t) => {
     const { at } = await startRig(t, { upstreams: () => [] });
     assert.equal((await ask(at, "example.com")).header.rcode, Rcode.ServFail);
+    const failing = await startRig(t, {
+      upstreams: () => {
+        throw new Error("no resolv.conf");
+      },
+    });
+    assert.equal((await ask(failing.at, "example.com")).header.rcode, Rcode.ServFail);
   });
 
   test("the next upstream is tried after a silent one and after SERVFAIL/REFUSED", async (t) => {
@@ -260,6 +267,18 @@ describe("EmbeddedDns: forwarding", () => {
     assert.deepEqual(r.questions, [{ name: "big.example", type: 1 }]);
   });
 
+  test("the upstream list is asked per client (a container's --dns servers)", async (t) => {
+    const asked: string[] = [];
+    const { at } = await startRig(t, {
+      upstreams: (client) => {
+        asked.push(client);
+        return [];
+      },
+    });
+    await ask(at, "example.com");
+    assert.deepEqual(asked, ["127.0.0.1"]);
+  });
+
   test("the upstream list is read per query", async (t) => {
     let list: Endpoint[] = [];
     const { at, upstream } = await startRig(t, { upstreams: () => list });
@@ -297,6 +316,16 @@ describe("EmbeddedDns: listeners", () => {
     assert.equal((await ask({ address: second, port }, "db")).answers[0]!.data, "172.18.0.3");
     await dns.close(second);
     assert.equal((await ask(at, "db")).answers[0]!.data, "172.18.0.3");
+  });
+
+  test("an IPv6 listen address serves UDP and TCP; the client address comes without a v4-mapped prefix", async (t) => {
+    const calls: Array<[string, DnsQueryType, string, string]> = [];
+    const { dns } = await startRig(t, { resolve: networkResolver(calls) });
+    const port = await dns.listen("::1", 0);
+    const at = { address: "::1", port };
+    assert.deepEqual(decodeReply(await udpExchange(at, encodeQuery({ name: "web" }))).answers.map((a) => a.data), ["172.18.0.2"]);
+    assert.deepEqual(decodeReply(await tcpQuery(at, encodeQuery({ name: "dual", type: RrType.AAAA }))).answers.map((a) => a.data), ["fd00::6"]);
+    assert.deepEqual(calls.map((c) => [c[2], c[3]]), [["::1", "::1"], ["::1", "::1"]]);
   });
 
   test("closeAll abandons queries waiting on upstreams", async (t) => {
@@ -465,6 +494,34 @@ describe("EmbeddedDns: TCP", () => {
     await assert.rejects(tcpExchange(at, Buffer.from([0xff, 0xff, 1, 2, 3]), 1, 5000), /closed after 0/);
   });
 
+  test("random byte streams on many connections: no crash, still serving", async (t) => {
+    const { at, dns } = await startRig(t, { upstreamBehaviour: () => undefined, forwardTimeoutMs: 50, tcpIdleTimeoutMs: 300 });
+    let seed = 777;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const conns = Array.from({ length: 20 }, (_, i) => {
+      const bytes = Buffer.from(Array.from({ length: 200 + Math.floor(rand() * 3000) }, () => Math.floor(rand() * 256)));
+      // Half the streams start with a plausible frame so the garbage lands inside messages.
+      const stream = i % 2 ? Buffer.concat([frame(encodeQuery({ name: "web" })), bytes]) : bytes;
+      return new Promise<void>((resolve) => {
+        const s = net.connect(at.port, at.address, () => s.write(stream));
+        s.on("data", () => {});
+        s.on("error", () => resolve());
+        s.on("close", () => resolve());
+      });
+    });
+    await Promise.all(conns);
+    while (dns.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(decodeReply(await tcpQuery(at, encodeQuery({ name: "web" }))).answers[0]!.data, "172.18.0.2");
+    assert.equal((await ask(at, "db")).answers[0]!.data, "172.18.0.3");
+  });
+
+  test("a forward slower than the idle timeout still gets its answer over TCP", async (t) => {
+    const { at } = await startRig(t, { upstreamBehaviour: () => undefined, forwardTimeoutMs: 600, tcpIdleTimeoutMs: 150 });
+    const r = decodeReply(await tcpQuery(at, encodeQuery({ id: 12, name: "slow.example" })));
+    assert.equal(r.header.id, 12);
+    assert.equal(r.header.rcode, Rcode.ServFail);
+  });
+
   test("malformed messages over TCP get FORMERR like over UDP", async (t) => {
     const { at } = await startRig(t);
     const zero = encodeQuery({ id: 77, name: "web" });
@@ -488,5 +545,22 @@ describe("EmbeddedDns: TCP", () => {
     held.pop()!.destroy();
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(decodeReply(await tcpQuery(at, encodeQuery({ name: "web" }))).answers[0]!.data, "172.18.0.2");
+  });
+});
+
+describe("EmbeddedDns with a NetworkNameTable", () => {
+  test("the table's resolver answers by the querying container's networks; strangers are forwarded", async (t) => {
+    const names = new NetworkNameTable();
+    names.setNetwork({ id: "n1", name: "mynet" });
+    // The test client sends from 127.0.0.1: that is "the container" here.
+    names.setEndpoint("n1", { containerId: "1".repeat(64), containerName: "client", ipv4: "127.0.0.1" });
+    names.setEndpoint("n1", { containerId: "2".repeat(64), containerName: "db", aliases: ["pg"], ipv4: "172.30.0.3" });
+    const { at, upstream } = await startRig(t, { resolve: names.resolver });
+    assert.deepEqual((await ask(at, "PG.mynet")).answers.map((a) => a.data), ["172.30.0.3"]);
+    assert.deepEqual((await ask(at, "222222222222")).answers.map((a) => a.data), ["172.30.0.3"]);
+    assert.deepEqual((await ask(at, "3.0.30.172.in-addr.arpa", RrType.PTR)).answers.map((a) => a.data), ["db.mynet"]);
+    names.removeContainer("2".repeat(64));
+    assert.deepEqual((await ask(at, "db")).answers.map((a) => a.data), ["93.184.216.34"]);
+    assert.equal(upstream.seen.length, 1);
   });
 });

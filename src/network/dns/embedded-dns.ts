@@ -27,8 +27,11 @@ import { HEADER_SIZE, Rcode, encodeHeaderOnlyReply, readHeader } from "./wire.js
 
 export interface EmbeddedDnsOptions {
   resolve: DnsResolver;
-  /** The current upstream resolvers, asked per query (see upstreamResolvers() in resolv-conf.ts). */
-  upstreams: () => Array<string | UpstreamServer>;
+  /**
+   * The upstream resolvers for a query from clientAddress, asked per query:
+   * upstreamResolvers(hostResolvConf, container's --dns) from resolv-conf.ts.
+   */
+  upstreams: (clientAddress: string) => Array<string | UpstreamServer>;
   searchDomains?: (clientAddress: string) => string[];
   /** Seconds; Docker's respTTL. */
   ttl?: number;
@@ -131,7 +134,7 @@ export class EmbeddedDns {
   }
 
   /** Answers one message within the in-flight cap; resolves to the reply or undefined. */
-  private async answer(msg: Buffer, transport: "udp" | "tcp", clientAddress: string): Promise<Buffer | undefined> {
+  private async answer(msg: Buffer, transport: "udp" | "tcp", clientAddress: string, serverAddress: string): Promise<Buffer | undefined> {
     if (this.inFlightCount >= this.o.maxInFlight) {
       if (msg.length < HEADER_SIZE) return undefined;
       const h = readHeader(msg);
@@ -139,7 +142,7 @@ export class EmbeddedDns {
     }
     this.inFlightCount++;
     try {
-      return await this.handler.handle(msg, { transport, clientAddress });
+      return await this.handler.handle(msg, { transport, clientAddress, serverAddress });
     } catch (err) {
       this.o.log?.(`dns: query from ${clientAddress} failed: ${(err as Error).stack ?? err}`);
       return undefined;
@@ -156,7 +159,7 @@ export class EmbeddedDns {
         udp.off("error", reject);
         udp.on("error", (err) => this.o.log?.(`dns: UDP socket on ${address}: ${err.message}`));
         udp.on("message", (msg, rinfo) => {
-          void this.answer(msg, "udp", rinfo.address).then((reply) => {
+          void this.answer(msg, "udp", rinfo.address, address).then((reply) => {
             if (!reply) return;
             try {
               udp.send(reply, rinfo.port, rinfo.address);
@@ -172,7 +175,7 @@ export class EmbeddedDns {
 
   private bindTcp(address: string, port: number, connections: Set<net.Socket>): Promise<net.Server> {
     return new Promise((resolve, reject) => {
-      const tcp = net.createServer({ allowHalfOpen: true }, (sock) => this.serveTcp(sock, connections));
+      const tcp = net.createServer({ allowHalfOpen: true }, (sock) => this.serveTcp(sock, address, connections));
       tcp.maxConnections = this.o.maxTcpConnections;
       tcp.once("error", reject);
       tcp.listen({ host: address, port, exclusive: true }, () => {
@@ -183,14 +186,18 @@ export class EmbeddedDns {
     });
   }
 
-  private serveTcp(sock: net.Socket, connections: Set<net.Socket>): void {
+  private serveTcp(sock: net.Socket, address: string, connections: Set<net.Socket>): void {
     connections.add(sock);
     const reader = new FrameReader();
     const client = sock.remoteAddress ?? "";
     let pending = 0;
     // A client may half-close after its last query (allowHalfOpen): answer, then close.
     let hasEnded = false;
-    sock.setTimeout(this.o.tcpIdleTimeoutMs, () => sock.destroy());
+    // Idle means nothing to read and nothing being answered: a forward may
+    // legitimately take up to three upstream timeouts.
+    sock.setTimeout(this.o.tcpIdleTimeoutMs, () => {
+      if (pending === 0) sock.destroy();
+    });
     sock.on("error", () => sock.destroy());
     sock.on("close", () => connections.delete(sock));
     sock.on("end", () => {
@@ -203,7 +210,7 @@ export class EmbeddedDns {
         if (msg.length < HEADER_SIZE) return void sock.destroy();
         pending++;
         if (pending >= this.o.maxTcpPipeline) sock.pause();
-        void this.answer(msg, "tcp", client).then((reply) => {
+        void this.answer(msg, "tcp", client, address).then((reply) => {
           pending--;
           if (sock.destroyed) return;
           if (reply) sock.write(frame(reply));

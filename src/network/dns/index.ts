@@ -3,3 +3,4 @@ export { EmbeddedDns, type EmbeddedDnsOptions } from "./embedded-dns.js";
 export type { DnsAnswer, DnsQueryType, DnsResolver } from "./query-handler.js";
 export type { UpstreamServer } from "./upstream.js";
 export { addressToReverseName, reverseNameToAddress } from "./reverse-name.js";
+export { NetworkNameTable, type DnsEndpoint, type DnsNetwork } from "./name-table.js";

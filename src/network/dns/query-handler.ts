@@ -35,19 +35,22 @@ export interface DnsAnswer {
 
 /**
  * name: lower case, no trailing dot (for PTR: the address, "172.18.0.2" or
- * canonical IPv6); clientAddress: the querying container's source address.
- * undefined: not ours, forward it.
+ * canonical IPv6); clientAddress: the querying container's source address;
+ * serverAddress: the listen() address the query came to (which network's
+ * gateway). undefined: not ours, forward it.
  */
-export type DnsResolver = (name: string, type: DnsQueryType, clientAddress: string) => DnsAnswer | undefined | Promise<DnsAnswer | undefined>;
+export type DnsResolver = (name: string, type: DnsQueryType, clientAddress: string, serverAddress: string) => DnsAnswer | undefined | Promise<DnsAnswer | undefined>;
 
 export interface QueryContext {
   transport: "udp" | "tcp";
   clientAddress: string;
+  serverAddress: string;
 }
 
 export interface QueryHandlerOptions {
   resolve: DnsResolver;
-  upstreams: () => Array<string | UpstreamServer>;
+  /** Asked per query; the client address lets a container's --dns servers be its upstreams, as in Docker. */
+  upstreams: (clientAddress: string) => Array<string | UpstreamServer>;
   /**
    * Optional: search domains of the querying container. When a name is not
    * known as asked and ends in one of these, it is tried once more without
@@ -84,14 +87,21 @@ export class QueryHandler {
     }
     const maxSize = ctx.transport === "tcp" ? MAX_MESSAGE : Math.max(MIN_UDP_SIZE, q.ednsUdpSize ?? 0);
     try {
-      const local = await this.answerLocally(q, ctx.clientAddress, maxSize);
+      const local = await this.answerLocally(q, ctx, maxSize);
       if (local) return local;
     } catch (err) {
       this.o.log?.(`dns: resolving ${nameToText(q.question.labels) ?? "?"} failed: ${(err as Error).message}`);
       return encodeReply(q, Rcode.ServFail, [], maxSize);
     }
+    let servers: UpstreamServer[];
+    try {
+      servers = this.o.upstreams(ctx.clientAddress).map((s) => (typeof s === "string" ? { address: s } : s));
+    } catch (err) {
+      this.o.log?.(`dns: listing upstream resolvers failed: ${(err as Error).message}`);
+      return encodeReply(q, Rcode.ServFail, [], maxSize);
+    }
     const reply = await forwardQuery(msg, {
-      servers: this.o.upstreams().map((s) => (typeof s === "string" ? { address: s } : s)),
+      servers,
       transport: ctx.transport,
       timeoutMs: this.o.forwardTimeoutMs,
       maxReplySize: maxSize,
@@ -108,7 +118,7 @@ export class QueryHandler {
     return reply;
   }
 
-  private async answerLocally(q: Query, client: string, maxSize: number): Promise<Buffer | undefined> {
+  private async answerLocally(q: Query, ctx: QueryContext, maxSize: number): Promise<Buffer | undefined> {
     if (q.question.class !== CLASS_IN) return undefined;
     const name = nameToText(q.question.labels);
     if (!name) return undefined;
@@ -116,21 +126,21 @@ export class QueryHandler {
       case RrType.A:
       case RrType.AAAA: {
         const isV4 = q.question.type === RrType.A;
-        const ans = await this.lookup(name, isV4 ? "A" : "AAAA", client);
+        const ans = await this.lookup(name, isV4 ? "A" : "AAAA", ctx);
         if (!ans?.addresses) return undefined;
         const addrs = shuffle(ans.addresses.filter((a) => (isV4 ? net.isIPv4(a) : net.isIPv6(a))));
         const records: AnswerRecord[] = addrs.map((data) => ({ type: isV4 ? RrType.A : RrType.AAAA, ttl: this.o.ttl, data }));
         return encodeReply(q, Rcode.NoError, records, maxSize);
       }
       case RrType.MX: {
-        const v4 = await this.lookup(name, "A", client);
-        const v6 = v4?.addresses?.length ? v4 : await this.lookup(name, "AAAA", client);
+        const v4 = await this.lookup(name, "A", ctx);
+        const v6 = v4?.addresses?.length ? v4 : await this.lookup(name, "AAAA", ctx);
         return v4?.addresses?.length || v6?.addresses?.length ? encodeReply(q, Rcode.NoError, [], maxSize) : undefined;
       }
       case RrType.PTR: {
         const addr = reverseNameToAddress(name);
         if (!addr) return undefined;
-        const ans = await this.o.resolve(addr, "PTR", client);
+        const ans = await this.o.resolve(addr, "PTR", ctx.clientAddress, ctx.serverAddress);
         if (!ans?.ptr) return undefined;
         try {
           return encodeReply(q, Rcode.NoError, [{ type: RrType.PTR, ttl: this.o.ttl, data: ans.ptr }], maxSize);
@@ -145,13 +155,13 @@ export class QueryHandler {
     }
   }
 
-  private async lookup(name: string, type: "A" | "AAAA", client: string): Promise<DnsAnswer | undefined> {
-    const ans = await this.o.resolve(name, type, client);
+  private async lookup(name: string, type: "A" | "AAAA", ctx: QueryContext): Promise<DnsAnswer | undefined> {
+    const ans = await this.o.resolve(name, type, ctx.clientAddress, ctx.serverAddress);
     if (ans?.addresses || !this.o.searchDomains) return ans;
-    for (const domain of this.o.searchDomains(client)) {
+    for (const domain of this.o.searchDomains(ctx.clientAddress)) {
       const suffix = "." + domain.toLowerCase().replace(/\.$/, "");
       if (name.length > suffix.length && name.endsWith(suffix)) {
-        const again = await this.o.resolve(name.slice(0, -suffix.length), type, client);
+        const again = await this.o.resolve(name.slice(0, -suffix.length), type, ctx.clientAddress, ctx.serverAddress);
         if (again?.addresses) return again;
       }
     }
