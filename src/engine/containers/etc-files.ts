@@ -101,9 +101,8 @@ export async function writeEtcFiles(containerDir: string, opts: EtcFileOptions):
   const addresses = opts.addresses ?? [];
   const hosts = opts.hostNetwork
     ? await readOr("/etc/hosts", containerHosts(os.hostname()))
-    : addresses.length
-      ? networkHosts({ hostname: opts.hostname, addresses, aliases: opts.aliases, extraHosts: opts.extraHosts, hostGatewayIp: opts.hostGatewayIp })
-      : containerHosts(opts.hostname, opts.extraHosts);
+    : // Docker's layout; with no address (--network none) there is no hostname line, as in Docker
+      networkHosts({ hostname: opts.hostname, addresses, aliases: opts.aliases, extraHosts: opts.extraHosts, hostGatewayIp: opts.hostGatewayIp });
   const custom = opts.dns.length || opts.dnsSearch?.length || opts.dnsOptions?.length;
   const resolv = opts.hostNetwork && !custom ? hostResolv : networkResolvConf(hostResolv, { dns: opts.dns, dnsSearch: opts.dnsSearch, dnsOptions: opts.dnsOptions, embeddedDns: opts.embeddedDns });
   await fs.writeFile(p.hostnamePath, opts.hostname + "\n");
