@@ -9,6 +9,7 @@ import { promises as fs } from "node:fs";
 import { UnavailableError } from "../errors/index.js";
 
 export const SUBNET_LOCK = "/run/berth-subnet.lock";
+const STALE_MS = 15_000;
 
 function isAlive(pid: number): boolean {
   try {
@@ -50,8 +51,10 @@ async function acquire(file: string): Promise<void> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const owner = Number((await fs.readFile(file, "utf8").catch(() => "")).trim());
-      // an empty file is a holder between open and write: wait for it
-      if (owner && !isAlive(owner)) await fs.rm(file, { force: true });
+      const age = Date.now() - ((await fs.stat(file).catch(() => undefined))?.mtimeMs ?? Date.now());
+      // an empty file is a holder between open and write: wait for it; a holder never keeps it for
+      // long (a route lookup and a bridge), so an old file is stale even if its pid was reused
+      if ((owner && !isAlive(owner)) || age > STALE_MS) await fs.rm(file, { force: true });
       else if (Date.now() > deadline) throw new UnavailableError(`timed out waiting for the subnet lock ${file} (held by pid ${owner || "?"})`);
       else await new Promise((r) => setTimeout(r, 20));
     }
