@@ -40,12 +40,15 @@ export function shellQuoteCommand(rec: ContainerRecord): string {
   return [rec.path, ...rec.args].join(" ");
 }
 
+/** MountPoint as Docker shows it (Type, Name, Source, Destination, Driver, Mode, RW, Propagation; Name and Driver only for volumes). */
 function mountPoints(rec: ContainerRecord, binds: MountSpec[]) {
-  return [...binds, ...rec.hostConfig.mounts].map((m) => ({
+  return (rec.mountPoints ?? [...binds, ...rec.hostConfig.mounts]).filter((m) => !m.fromTmpfsMap).map((m) => ({
     Type: m.type,
+    ...(m.type === "volume" ? { Name: m.name } : {}),
     Source: m.source,
     Destination: m.destination,
-    Mode: m.fromBinds ? "" : "",
+    ...(m.type === "volume" ? { Driver: "local" } : {}),
+    Mode: m.mode ?? "",
     RW: !m.readOnly,
     Propagation: m.type === "bind" ? (m.propagation ?? "rprivate") : "",
   }));
@@ -118,7 +121,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       RestartPolicy: { Name: hc.restartPolicy.name || "no", MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
       AutoRemove: hc.autoRemove,
       VolumeDriver: "",
-      VolumesFrom: null,
+      VolumesFrom: hc.volumesFrom ?? null,
       CapAdd: hc.capAdd,
       CapDrop: hc.capDrop,
       CgroupnsMode: "host",

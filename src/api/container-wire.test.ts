@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { InvalidArgumentError, NotImplementedError } from "../errors/index.js";
+import { InvalidArgumentError } from "../errors/index.js";
 import { parseCreateBody } from "./container-wire.js";
 
 /** POST /v1.41/containers/create as docker CLI 28.2.2 sent it for `docker run --rm busybox:local echo hello` (transcript 02). */
@@ -131,8 +131,13 @@ describe("parseCreateBody: wrong types are 400s naming the field", () => {
   });
   test('Binds ["/a:rel"]', () => rejects(withHost({ Binds: ["/a:rel"] }), /'\/a:rel'.*mount path must be absolute/));
   test('Binds "/a:/b"', () => rejects(withHost({ Binds: "/a:/b" }), "HostConfig.Binds"));
-  test("a named volume in Binds is not implemented (not a 400)", () => {
-    assert.throws(() => parseCreateBody(withHost({ Binds: ["vol:/data"] }), undefined), NotImplementedError);
+  test("a named volume in Binds is accepted; a hostile volume name is a 400", () => {
+    assert.deepEqual(parseCreateBody(withHost({ Binds: ["vol:/data"] }), undefined).hostConfig.binds, ["vol:/data"]);
+    rejects(withHost({ Binds: ["../x:/data"] }), "invalid characters for a local volume name");
+  });
+  test("VolumesFrom: a list of strings", () => {
+    assert.deepEqual(parseCreateBody(withHost({ VolumesFrom: ["a:ro"] }), undefined).hostConfig.volumesFrom, ["a:ro"]);
+    rejects(withHost({ VolumesFrom: "a" }), "HostConfig.VolumesFrom");
   });
   test('Mounts [{Type: "weird"}]', () => rejects(withHost({ Mounts: [{ Type: "weird", Target: "/x" }] }), /mount type unknown: "weird"/));
   test('Mounts [{Type: "weird"}] without a Target', () => rejects(withHost({ Mounts: [{ Type: "weird" }] }), /invalid mount config for type "weird"/));

@@ -147,6 +147,7 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
   if (memory > 0 && memorySwap > 0 && memorySwap < memory) throw new InvalidArgumentError("Minimum memoryswap limit should be larger than memory limit, see usage");
   return {
     binds: h["Binds"] === null || h["Binds"] === undefined ? null : strList(h, "Binds", "HostConfig.Binds"),
+    volumesFrom: h["VolumesFrom"] == null ? null : strList(h, "VolumesFrom", "HostConfig.VolumesFrom"),
     mounts,
     autoRemove: bool(h, "AutoRemove"),
     readonlyRootfs: bool(h, "ReadonlyRootfs"),

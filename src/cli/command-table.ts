@@ -128,4 +128,15 @@ export const GROUPS: CommandGroup[] = [
       prune("system", "Remove unused data"),
     ],
   },
+  {
+    name: "volume",
+    summary: "Manage volumes",
+    commands: (["create", "ls", "inspect", "rm", "prune"] as const).map((action) => ({
+      name: action,
+      aliases: action === "ls" ? ["list"] : action === "rm" ? ["remove"] : undefined,
+      summary: { create: "Create a volume", ls: "List volumes", inspect: "Display detailed information on one or more volumes", rm: "Remove one or more volumes", prune: "Remove unused local volumes" }[action],
+      load: () => import("./commands/volume.js"),
+      preset: { action },
+    })),
+  },
 ];

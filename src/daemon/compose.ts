@@ -9,6 +9,7 @@
  *   <dataRoot>/layers/      unpacked layers and container snapshots
  *   <dataRoot>/image/       image records and tags
  *   <dataRoot>/containers/  container records, logs, /etc files, rootfs mount points
+ *   <dataRoot>/volumes/     volumes of the local driver (store/volumes/volume-store.ts)
  *   <dataRoot>/berthd.lock  one daemon per data root
  * Exec root (tmpfs, gone at reboot): bundles, exit files, runtime state, conmon sockets.
  */
@@ -28,6 +29,11 @@ import { addSystemRoutes } from "../api/routes/system.js";
 import { addEventRoutes } from "../api/routes/events.js";
 import { addObserveRoutes } from "../api/routes/observe.js";
 import { addPruneRoutes } from "../api/routes/prune.js";
+import { addVolumeRoutes } from "../api/routes/volumes.js";
+import { VolumeStore } from "../store/volumes/volume-store.js";
+import { VolumeService } from "../engine/volumes/volume-service.js";
+import { ContainerMounts, usesVolume } from "../engine/volumes/container-mounts.js";
+import { bridgeVolumeEvents } from "../engine/events/index.js";
 import { EventBus, bridgeContainerEvents } from "../engine/events/index.js";
 import { ContainerService } from "../engine/containers/container-service.js";
 import { LocalImageService } from "../engine/images/local-image-service.js";
@@ -73,6 +79,13 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     const u = await resolveUser(rootfs, user);
     return { user: u, home: await homeOf(rootfs, u.uid) };
   };
+  const volumeStore = new VolumeStore(path.join(dataRoot, "volumes"));
+  await volumeStore.load((name, err) => log(`skipping unreadable volume record ${name}: ${err}`));
+  const volumes = new VolumeService({
+    store: volumeStore,
+    usersOf: (name) => store.all().filter((c) => usesVolume(c, name)).map((c) => c.id),
+    log,
+  });
   const runtime = await openRuntimeDriver({ execRoot: cfg.execRoot, runtime: cfg.runtime || undefined });
   const runtimes = new Map<string, RuntimeDriver>([[runtime.name, runtime]]);
   const networks = new NetworkService(new NetworkStore(path.join(dataRoot, "networks")), {
@@ -107,6 +120,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     images,
     layers,
     runtimes,
+    mounts: new ContainerMounts(volumes, log),
     defaultRuntime: runtime.name,
     resolveUser: resolveUserWithHome,
     execRoot: cfg.execRoot,
@@ -120,6 +134,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   bridgeContainerEvents(containers, events);
   networks.onEvent = (action, n, containerId) =>
     void events.publish({ type: "network", action, actorId: n.id, attributes: { name: n.name, type: n.driver, ...(containerId ? { container: containerId } : {}) } });
+  bridgeVolumeEvents(volumes, events);
   await containers.reconcile();
 
   const router = new Router();
@@ -147,12 +162,13 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addAttachRoutes(router, containers);
   addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
-  addArchiveRoutes(router, new ContainerFiles({ containers, layers, images, log }));
+  addArchiveRoutes(router, new ContainerFiles({ containers, layers, images, log, borrowVolume: (name) => volumes.borrow(name) }));
   addCommitRoutes(router, { containers, images, layers, log });
   addDistributionRoutes(router, images);
   addEventRoutes(router, { bus: events });
   addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
-  addPruneRoutes(router, { containers, images });
+  addVolumeRoutes(router, volumes);
+  addPruneRoutes(router, { containers, images, volumes });
   return {
     router,
     containers,

@@ -1,7 +1,8 @@
 /**
  * GET /containers/json filters, as Docker applies them: status, name
  * (substring/regex on the name), id (prefix), label (key or key=value),
- * ancestor (image name or ID), exited (exit code), health
+ * ancestor (image name or ID), exited (exit code), volume (volume name,
+ * mount source or destination), health
  * (starting|healthy|unhealthy|none, from the health monitor).
  */
 import { InvalidArgumentError } from "../../errors/index.js";
@@ -52,6 +53,12 @@ export async function matchesFilters(rec: ContainerRecord, f: Record<string, str
       case "health": {
         const h = healthOf(rec.id);
         if (!vals.includes(h && rec.config.healthcheck ? h.status : "none")) return false;
+        break;
+      }
+      case "volume": {
+        // Docker matches a mount's volume name, its source or its destination
+        const mounts = rec.mountPoints ?? [...(rec.hostConfig.binds ?? []).map((b) => ({ source: b.split(":")[0], destination: b.split(":")[1], name: undefined as string | undefined })), ...rec.hostConfig.mounts];
+        if (!vals.some((v) => mounts.some((m) => m.name === v || m.source === v || m.destination === v))) return false;
         break;
       }
       case "ancestor": {

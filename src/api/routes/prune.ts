@@ -1,10 +1,10 @@
 /**
  * Disk usage and pruning: GET /system/df, POST /containers/prune,
  * POST /images/prune, and empty answers for the objects berth does not have
- * yet (volumes, networks, build cache) so `docker system prune -f` runs end
- * to end. When volumes/networks land, their services register their own
- * prune routes *before* these (the router takes the first match) or replace
- * these lines in compose.ts.
+ * yet (networks, build cache) so `docker system prune -f` runs end
+ * to end. When networks land, their service registers its own
+ * prune route *before* these (the router takes the first match) or replace
+ * these lines in compose.ts. Volumes prune in volumes.ts.
  *
  * Wire shapes (v1.43.yaml): SystemDataUsageResponse {LayersSize, Images
  * (ImageSummary with Containers = how many containers use it, SharedSize 0),
@@ -22,10 +22,15 @@ import { toSummary } from "../container-view.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 import { toImageSummary } from "./images.js";
+import type { VolumeService } from "../../engine/volumes/volume-service.js";
+import { usesVolume } from "../../engine/volumes/container-mounts.js";
+import { toApiVolume } from "../volume-view.js";
 
 export interface PruneRouteDeps {
   containers: ContainerService;
   images: ImageService;
+  /** Volumes for df (with Size and RefCount); their prune route lives in volumes.ts. */
+  volumes?: VolumeService;
 }
 
 function bindsOf(rec: ContainerRecord): MountSpec[] {
@@ -51,11 +56,16 @@ export function addPruneRoutes(r: Router, deps: PruneRouteDeps): void {
       const s = await containers.sizes(rec.id).catch(() => ({ sizeRw: 0, sizeRootFs: 0 }));
       containerRows.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: s.sizeRw, sizeRootFs: s.sizeRootFs }));
     }
+    const volumeRows = [];
+    for (const v of deps.volumes?.list() ?? []) {
+      const refCount = recs.filter((c) => usesVolume(c, v.name)).length;
+      volumeRows.push(toApiVolume(v, deps.volumes!.mountpoint(v.name), { size: await deps.volumes!.size(v.name), refCount }));
+    }
     sendJson(ctx.res, 200, {
       LayersSize: imgs.reduce((a, i) => a + i.size, 0),
       Images: imgs.map((i) => ({ ...toImageSummary(i), SharedSize: 0, Containers: users.get(i.id) ?? 0 })),
       Containers: containerRows,
-      Volumes: [],
+      Volumes: volumeRows,
       BuildCache: [],
     });
   });
@@ -71,7 +81,6 @@ export function addPruneRoutes(r: Router, deps: PruneRouteDeps): void {
     sendJson(ctx.res, 200, { ImagesDeleted: r.deleted.length ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
   });
 
-  r.add("POST", "/volumes/prune", (ctx) => sendJson(ctx.res, 200, { VolumesDeleted: null, SpaceReclaimed: 0 }));
   r.add("POST", "/networks/prune", (ctx) => sendJson(ctx.res, 200, { NetworksDeleted: null }));
   r.add("POST", "/build/prune", (ctx) => sendJson(ctx.res, 200, { CachesDeleted: null, SpaceReclaimed: 0 }));
 }

@@ -67,6 +67,13 @@ export interface KeyValueInstruction extends Base {
   kind: "env" | "label";
   /** in order; values with quotes removed as Docker does, `ENV k v` legacy form gives one pair */
   pairs: Array<[key: string, value: string]>;
+  /**
+   * The same pairs exactly as written (quotes and escapes kept). Quote removal
+   * and `$var` substitution are one pass in Docker (`'$x'` stays `$x`, `"$x"`
+   * expands), so expandInstruction works from these; in `pairs` a `$…` is
+   * left as written.
+   */
+  rawPairs: Array<[key: string, value: string]>;
 }
 
 export interface ArgInstruction extends Base {

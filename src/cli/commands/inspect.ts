@@ -9,14 +9,21 @@ import type { CliContext } from "../context.js";
 import { DaemonError, type EngineClient } from "../../client/index.js";
 import { CliError } from "../exit-codes.js";
 import { compileTemplate } from "../format/go-template.js";
+import { VolumeApi } from "../../client/volume-api.js";
 
-type ObjectType = "container" | "image";
+type ObjectType = "container" | "image" | "volume";
+
+const PROBES: Record<ObjectType, (client: EngineClient, name: string, size: boolean) => Promise<unknown>> = {
+  container: (client, name, size) => client.inspectContainer(name, { size }),
+  image: (client, name) => client.inspectImage(name),
+  volume: (client, name) => new VolumeApi(client.transport).inspect(name),
+};
 
 async function lookup(client: EngineClient, name: string, type: ObjectType | undefined, size: boolean): Promise<unknown> {
-  const probes: ObjectType[] = type ? [type] : ["container", "image"];
+  const probes: ObjectType[] = type ? [type] : ["container", "image", "volume"];
   for (const probe of probes) {
     try {
-      return probe === "container" ? await client.inspectContainer(name, { size }) : await client.inspectImage(name);
+      return await PROBES[probe](client, name, size);
     } catch (err) {
       if (!(err instanceof DaemonError && err.isNotFound)) throw err;
     }
@@ -32,7 +39,7 @@ export function define(cmd: Command, ctx: CliContext, preset?: Record<string, st
   if (!preset?.type) cmd.option("--type <string>", "Return JSON for specified type");
   cmd.action(async (names: string[], flags: { format?: string; size?: boolean; type?: string }) => {
     const type = (preset?.type ?? flags.type) as ObjectType | undefined;
-    if (type !== undefined && type !== "container" && type !== "image") throw new CliError(`"${type}" is not a valid value for --type`, 125);
+    if (type !== undefined && !(type in PROBES)) throw new CliError(`"${type}" is not a valid value for --type`, 125);
     const client = await ctx.client();
     const found: unknown[] = [];
     const missing: string[] = [];

@@ -13,15 +13,22 @@ import { parseFilters } from "./ps.js";
 interface PruneFlags {
   force?: boolean;
   all?: boolean;
+  volumes?: boolean;
   filter: string[];
 }
 
-const WARNINGS: Record<string, (all: boolean) => string> = {
+const WARNINGS: Record<string, (all: boolean, volumes: boolean) => string> = {
   container: () => "WARNING! This will remove all stopped containers.",
   image: (all) => (all ? "WARNING! This will remove all images without at least one container associated to them." : "WARNING! This will remove all dangling images."),
-  system: (all) =>
-    `WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - ${all ? "all images without at least one container associated to them" : "all dangling images"}\n  - all build cache`,
+  system: (all, volumes) =>
+    `WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n${volumes ? "  - all anonymous volumes not used by at least one container\n" : ""}  - ${all ? "all images without at least one container associated to them" : "all dangling images"}\n  - all build cache`,
 };
+
+async function pruneVolumes(ctx: CliContext, client: EngineClient, filters: Filters): Promise<number> {
+  const report = await client.system.pruneVolumes(filters);
+  if (report.VolumesDeleted?.length) ctx.stdout.write(`Deleted Volumes:\n${report.VolumesDeleted.join("\n")}\n\n`);
+  return report.SpaceReclaimed ?? 0;
+}
 
 async function confirm(ctx: CliContext, warning: string): Promise<boolean> {
   ctx.stderr.write(`${warning}\nAre you sure you want to continue? [y/N] `);
@@ -54,17 +61,19 @@ async function pruneNetworks(ctx: CliContext, client: EngineClient, filters: Fil
 export function define(cmd: Command, ctx: CliContext, preset?: Record<string, string>): void {
   const kind = preset?.kind ?? "container";
   cmd.option("-f, --force", "Do not prompt for confirmation");
+  if (kind === "system") cmd.option("--volumes", "Prune anonymous volumes");
   if (kind !== "container") cmd.option("-a, --all", kind === "image" ? "Remove all unused images, not just dangling ones" : "Remove all unused images not just dangling ones");
   cmd
     .option("--filter <filter>", "Provide filter values (e.g. \"until=<timestamp>\")", (v: string, p: string[]) => [...p, v], [])
     .action(async (flags: PruneFlags) => {
       const all = Boolean(flags.all);
-      if (!flags.force && !(await confirm(ctx, WARNINGS[kind]!(all)))) return;
+      if (!flags.force && !(await confirm(ctx, WARNINGS[kind]!(all, Boolean(flags.volumes))))) return;
       const filters = parseFilters(flags.filter);
       const client = await ctx.client();
       let reclaimed = 0;
       if (kind === "container" || kind === "system") reclaimed += await pruneContainers(ctx, client, filters);
       if (kind === "system") await pruneNetworks(ctx, client, filters);
+      if (kind === "system" && flags.volumes) reclaimed += await pruneVolumes(ctx, client, filters);
       if (kind === "image" || kind === "system") reclaimed += await pruneImages(ctx, client, filters, all);
       ctx.stdout.write(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
     });

@@ -16,6 +16,7 @@ export interface ContainerFlags {
   volume: string[];
   mount: string[];
   tmpfs: string[];
+  volumesFrom?: string[];
   entrypoint?: string;
   memory?: string;
   memorySwap?: string;
@@ -65,6 +66,7 @@ export function addContainerFlags(cmd: Command): Command {
     .option("-v, --volume <list>", "Bind mount a volume", collect, [])
     .option("--mount <mount>", "Attach a filesystem mount to the container", collect, [])
     .option("--tmpfs <list>", "Mount a tmpfs directory", collect, [])
+    .option("--volumes-from <list>", "Mount volumes from the specified container(s)", collect, [])
     .option("--entrypoint <command>", "Overwrite the default ENTRYPOINT of the image")
     .option("-m, --memory <bytes>", "Memory limit")
     .option("--memory-swap <bytes>", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")

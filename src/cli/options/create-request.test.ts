@@ -102,3 +102,13 @@ test("-i opens stdin; -p publishes", () => {
   assert.deepEqual(body.ExposedPorts, { "80/tcp": {}, "53/udp": {} });
   assert.deepEqual(body.HostConfig?.PortBindings, { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }], "53/udp": [{ HostIp: "", HostPort: "" }] });
 });
+
+test("--mount volume options and --volumes-from", async () => {
+  const { csvFields } = await import("./parsers.js");
+  assert.deepEqual(csvFields('type=volume,"volume-opt=o=size=1m,uid=1",dst=/x'), ["type=volume", "volume-opt=o=size=1m,uid=1", "dst=/x"]);
+  assert.deepEqual(parseMount('type=volume,src=v,dst=/x,volume-label=a=b,volume-opt=type=tmpfs,volume-opt=device=tmpfs,"volume-opt=o=size=1m,uid=1",volume-nocopy'), {
+    Type: "volume", Source: "v", Target: "/x",
+    VolumeOptions: { Labels: { a: "b" }, DriverConfig: { Options: { type: "tmpfs", device: "tmpfs", o: "size=1m,uid=1" } }, NoCopy: true },
+  });
+  assert.deepEqual(build({ volumesFrom: ["a", "b:ro"] }).HostConfig?.VolumesFrom, ["a", "b:ro"]);
+});

@@ -68,6 +68,7 @@ function buildHostConfig(flags: ContainerFlags, readOnlyVolumes: string[]): Host
   if (flags.ulimit.length > 0) host.Ulimits = flags.ulimit.map(parseUlimit);
   if (flags.mount.length > 0) host.Mounts = flags.mount.map(parseMount);
   if (flags.tmpfs.length > 0) host.Tmpfs = Object.fromEntries(flags.tmpfs.map(parseTmpfs));
+  if (flags.volumesFrom?.length) host.VolumesFrom = flags.volumesFrom;
   if (flags.publish.length > 0) {
     const bindings: Record<string, PortBinding[]> = {};
     for (const spec of flags.publish) {

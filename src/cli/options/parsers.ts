@@ -96,10 +96,39 @@ function parseBool(key: string, value: string | undefined): boolean {
   throw new FlagError(`invalid value for ${key}: ${value}`);
 }
 
+/** The docker CLI reads --mount as one CSV record: a field in double quotes may hold commas ("" is a quote). */
+export function csvFields(text: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  if (quoted) throw new FlagError(`invalid argument "${text}" for "--mount" flag: parse error: bare " in non-quoted-field`);
+  out.push(cur);
+  return out;
+}
+
+function splitOnce(s: string): [string, string | undefined] {
+  const eq = s.indexOf("=");
+  return eq < 0 ? [s, undefined] : [s.slice(0, eq), s.slice(eq + 1)];
+}
+
 /** `--mount type=bind,source=/a,target=/b,readonly` (csv of key=value; default type volume). */
 export function parseMount(text: string): Mount {
   const mount: Mount = { Type: "volume" };
-  for (const field of text.split(",")) {
+  for (const field of csvFields(text)) {
     const eq = field.indexOf("=");
     const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? undefined : field.slice(eq + 1);
@@ -127,6 +156,23 @@ export function parseMount(text: string): Mount {
       case "volume-nocopy":
         mount.VolumeOptions = { ...mount.VolumeOptions, NoCopy: parseBool(key, value) };
         break;
+      case "volume-driver":
+        mount.VolumeOptions = { ...mount.VolumeOptions, DriverConfig: { ...mount.VolumeOptions?.DriverConfig, Name: value } };
+        break;
+      case "volume-label": {
+        // docker: volume-label=k=v
+        const [k, v = ""] = splitOnce(value ?? "");
+        mount.VolumeOptions = { ...mount.VolumeOptions, Labels: { ...mount.VolumeOptions?.Labels, [k]: v } };
+        break;
+      }
+      case "volume-opt": {
+        // docker: volume-opt=type=tmpfs; a value with commas must be quoted ("volume-opt=o=size=1m,uid=1")
+        const [k, v = ""] = splitOnce(value ?? "");
+        if (!k) throw new FlagError(`invalid volume-opt: ${field}`);
+        const opts = { ...mount.VolumeOptions?.DriverConfig?.Options, [k]: v };
+        mount.VolumeOptions = { ...mount.VolumeOptions, DriverConfig: { ...mount.VolumeOptions?.DriverConfig, Options: opts } };
+        break;
+      }
       case "tmpfs-size":
         mount.TmpfsOptions = { ...mount.TmpfsOptions, SizeBytes: parseRamBytes(value ?? "") };
         break;

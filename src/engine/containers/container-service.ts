@@ -23,6 +23,7 @@ import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/
 import type { LayerStore } from "../../store/snapshots/snapshotter.js";
 import { directorySize } from "../../store/snapshots/directory-size.js";
 import type { ContainerStore } from "../../store/metadata/container-store.js";
+import type { ContainerMounts } from "../volumes/container-mounts.js";
 import type { ImageService } from "../images/image-service.js";
 import { newRecord, type CreateContainerInput } from "./create-container.js";
 import { ExitMonitor } from "./exit-monitor.js";
@@ -40,6 +41,8 @@ export interface ContainerServiceDeps {
   store: ContainerStore;
   images: Pick<ImageService, "get">;
   layers: LayerStore;
+  /** Volumes, --volumes-from and image VOLUMEs; without it only binds and tmpfs mounts work. */
+  mounts?: ContainerMounts;
   /** Runtimes by name; `defaultRuntime` names the one used when a container asks for none. */
   runtimes: Map<string, RuntimeDriver>;
   defaultRuntime: string;
@@ -186,22 +189,33 @@ export class ContainerService {
       const holder = this.d.store.idForName(name);
       throw new AlreadyExistsError(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
+    let createdVolumes: string[] = [];
+    let releaseVolumes = () => {};
     try {
       const runtime = input.hostConfig.runtime || this.d.defaultRuntime;
       if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
       const rec = newRecord(id, name, image, input, runtime);
       await this.d.network?.onCreate({ id, networkMode: rec.hostConfig.networkMode, endpoints: input.endpoints ?? {} });
       await this.d.layers.prepare(id, image.topChainId);
+      if (this.d.mounts) {
+        const r = await this.d.mounts.resolve(rec, (ref) => this.get(ref));
+        rec.mountPoints = r.mounts;
+        createdVolumes = r.created;
+        releaseVolumes = r.release;
+      }
       await this.d.store.save(rec);
+      releaseVolumes(); // the record references them now
       // The log exists from the start so that an attach made before start holds it open (conmon
       // appends to it); the last lines of an --rm container still reach the client after removal.
       await fs.writeFile(this.logPath(id), "", { flag: "a" });
       this.events.emit("event", { type: "container", action: "create", id });
       return { id, warnings: [] };
     } catch (e) {
+      releaseVolumes();
       this.d.store.releaseName(name, id);
       await this.d.network?.onRemove(id).catch(() => {});
       await this.d.layers.remove(id).catch(() => {});
+      if (!this.d.store.get(id)) await this.d.mounts?.discard(createdVolumes);
       throw e;
     }
   }
@@ -229,11 +243,14 @@ export class ContainerService {
       await this.kill(rec.id, "SIGKILL").catch(() => {});
       await this.waitFor(rec.id, "not-running", AbortSignal.timeout(15000)).catch(() => {});
     }
-    await this.lock.run(rec.id, () => this.destroy(rec.id));
+    await this.lock.run(rec.id, () => this.destroy(rec.id, !!opts.volumes));
   }
 
-  /** Removes everything a container owns; the record goes first so a crash never lists half a container. */
-  private async destroy(id: string): Promise<void> {
+  /**
+   * Removes everything a container owns; the record goes first so a crash never lists half a container.
+   * With `removeVolumes` (rm -v, --rm) its anonymous volumes go too, after the record, so they are no longer in use.
+   */
+  private async destroy(id: string, removeVolumes = false): Promise<void> {
     const rec = this.d.store.get(id);
     if (!rec) return;
     if (isRunning(rec.state)) throw new ConflictError(`cannot remove container "/${rec.name}": container is running`);
@@ -243,6 +260,8 @@ export class ContainerService {
     await this.d.store.delete(id);
     await this.d.network?.onRemove(id).catch((e) => this.d.log?.(`network cleanup ${id}: ${e}`));
     await this.d.layers.remove(id);
+    await this.d.mounts?.release(rec);
+    if (removeVolumes) await this.d.mounts?.removeAnonymous(rec);
     await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
     await fs.rm(path.join(this.exitDir(), id), { force: true });
     this.exitGeneration.delete(id);
@@ -306,6 +325,7 @@ export class ContainerService {
           beforeStart: async () => {
             startedAt = new Date().toISOString();
           },
+          setupVolumes: this.d.mounts ? (mounts, rootfs) => this.d.mounts!.setup(cur, mounts, rootfs) : undefined,
         });
         await this.d.store.save({ ...cur, state: toRunning(cur, pid, startedAt), stoppedByUser: false });
         this.health.start(this.get(cur.id));
@@ -315,12 +335,13 @@ export class ContainerService {
         await runtime.delete(cur.id).catch(() => {});
         await this.d.network?.tearDown(cur.id).catch(() => {});
         await this.d.layers.unmount(this.rootfsPath(cur.id)).catch(() => {});
+        await this.d.mounts?.release(cur);
         const exitCode = startFailureExitCode(e);
         const msg = e instanceof Error ? e.message : String(e);
         await this.d.store.save({ ...cur, state: toExited(cur, { exitCode, finishedAt: new Date().toISOString(), oomKilled: false, error: msg }) });
         this.bumpExit(cur.id);
         // Docker removes an --rm container whose start failed, so `run --rm` does not wait forever for "removed".
-        if (cur.hostConfig.autoRemove) await this.destroy(cur.id).catch((err) => this.d.log?.(`auto-remove ${cur.id}: ${err}`));
+        if (cur.hostConfig.autoRemove) await this.destroy(cur.id, true).catch((err) => this.d.log?.(`auto-remove ${cur.id}: ${err}`));
         // A command that cannot be run is the caller's mistake (Docker answers 400); the message keeps runc's words,
         // which the docker CLI reads to choose exit code 126 or 127.
         if (e instanceof RuntimeCreateError && (exitCode === 126 || exitCode === 127)) throw new InvalidArgumentError(msg, { cause: e });
@@ -425,6 +446,7 @@ export class ContainerService {
       await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
       await this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`));
       await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
+      await this.d.mounts?.release(rec);
       await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) });
       this.health.stop(id);
       await fs.rm(path.join(this.exitDir(), id), { force: true });
@@ -434,7 +456,7 @@ export class ContainerService {
       const ranMs = exit.finishedAt.getTime() - Date.parse("startedAt" in rec.state ? rec.state.startedAt : rec.created);
       if (!autoRemove) this.scheduleRestart(id, { exitCode: exit.exitCode, ranMs, daemonStarting: false });
     });
-    if (autoRemove) await this.lock.run(id, () => this.destroy(id)).catch((e) => this.d.log?.(`auto-remove ${id}: ${e}`));
+    if (autoRemove) await this.lock.run(id, () => this.destroy(id, true)).catch((e) => this.d.log?.(`auto-remove ${id}: ${e}`));
   }
 
   /** Applies the container's restart policy after an exit (or at daemon start). */
@@ -521,6 +543,8 @@ export class ContainerService {
   /** Brings records in line with what the runtime and conmon report, then watches for exits. */
   async reconcile(): Promise<void> {
     await this.exits.start();
+    // volumes held by containers that kept running while berthd was down
+    for (const rec of this.d.store.all()) if (isRunning(rec.state)) this.d.mounts?.restore(rec);
     for (const rec of this.d.store.all()) {
       if (!isRunning(rec.state)) continue;
       const runtime = this.runtimeFor(rec);
@@ -535,6 +559,7 @@ export class ContainerService {
           await runtime.delete(rec.id).catch(() => {});
           await this.d.network?.tearDown(rec.id).catch(() => {});
           await this.d.layers.unmount(this.rootfsPath(rec.id)).catch(() => {});
+          await this.d.mounts?.release(rec);
           await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: 255, finishedAt: new Date().toISOString(), oomKilled: false, error: "container process vanished while berthd was down" }) });
           this.bumpExit(rec.id);
         });
@@ -544,6 +569,7 @@ export class ContainerService {
       if (isRunning(rec.state)) this.health.start(rec);
       if (rec.state.status === "exited") this.scheduleRestart(rec.id, { exitCode: rec.state.exitCode, ranMs: 0, daemonStarting: true });
     }
+    await this.d.mounts?.unmountOrphans();
     // snapshots without a record: left over from a create interrupted by a crash
     for (const key of await this.d.layers.listActive()) {
       if (!this.d.store.get(key)) await this.d.layers.remove(key).catch(() => {});

@@ -45,7 +45,9 @@ export function mergeImageConfig(cfg: ContainerConfig, image: Image): ContainerC
   merged.user = cfg.user || ic.User || "";
   merged.labels = { ...(ic.Labels ?? {}), ...cfg.labels };
   merged.exposedPorts = { ...(ic.ExposedPorts ?? {}), ...cfg.exposedPorts };
-  merged.volumes = cfg.volumes ?? ic.Volumes ?? null;
+  // the user's Volumes add to the image's (the docker CLI always sends "Volumes": {})
+  const volumes = { ...(ic.Volumes ?? {}), ...(cfg.volumes ?? {}) };
+  merged.volumes = Object.keys(volumes).length ? volumes : null;
   merged.stopSignal = cfg.stopSignal || ic.StopSignal || undefined;
   merged.healthcheck = mergeHealthcheck(cfg.healthcheck, imageHealthcheck(ic.Healthcheck));
   if (!merged.healthcheck) delete merged.healthcheck;

@@ -1,11 +1,11 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { InvalidArgumentError, NotImplementedError } from "../../errors/index.js";
+import { InvalidArgumentError } from "../../errors/index.js";
 import { parseApiMount, parseBind, parseTmpfsMap, type ApiMount } from "./mount-parse.js";
 
 describe("parseBind", () => {
   test('"/a:/b" is a read-write rprivate bind', () => {
-    assert.deepEqual(parseBind("/a:/b"), { type: "bind", source: "/a", destination: "/b", readOnly: false, fromBinds: true, propagation: "rprivate" });
+    assert.deepEqual(parseBind("/a:/b"), { type: "bind", source: "/a", destination: "/b", readOnly: false, fromBinds: true, propagation: "rprivate", mode: "" });
   });
   test('"/a:/b:ro" is read-only', () => {
     assert.equal(parseBind("/a:/b:ro").readOnly, true);
@@ -25,8 +25,17 @@ describe("parseBind", () => {
     assert.equal(m.source, "/a/x/");
     assert.equal(m.destination, "/c");
   });
-  test('"vol:/b" (a named volume) is not implemented', () => {
-    assert.throws(() => parseBind("vol:/b"), NotImplementedError);
+  test('"vol:/b:ro,nocopy" names a volume', () => {
+    assert.deepEqual(parseBind("vol:/b:ro,nocopy"), { type: "volume", source: "", name: "vol", destination: "/b", readOnly: true, fromBinds: true, mode: "ro,nocopy", noCopy: true });
+  });
+  for (const bad of ["../x:/b", "a/b:/b", "x:/b", ".x:/b", `${"a".repeat(256)}:/b`]) {
+    test(`volume name ${JSON.stringify(bad.slice(0, 20))} is refused`, () => {
+      assert.throws(() => parseBind(bad), (e: unknown) => e instanceof InvalidArgumentError && /invalid characters for a local volume name/.test(e.message));
+    });
+  }
+  test("a volume cannot use bind propagation, nothing can mount on /", () => {
+    assert.throws(() => parseBind("vol:/b:rshared"), InvalidArgumentError);
+    assert.throws(() => parseBind("vol:/"), InvalidArgumentError);
   });
   test("a bad mode is a 400 naming it", () => {
     assert.throws(() => parseBind("/a:/b:rx"), (e: unknown) => e instanceof InvalidArgumentError && /invalid mode: rx/.test(e.message));
@@ -76,9 +85,22 @@ describe("parseApiMount", () => {
   for (const [name, m, re] of bad) {
     test(`${name} is a 400`, () => assert.throws(() => parseApiMount(m), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message)));
   }
-  test("a volume mount is not implemented", () => {
-    assert.throws(() => parseApiMount({ Type: "volume", Source: "v", Target: "/b" }), NotImplementedError);
+  test("volume mounts: named, anonymous, options", () => {
+    assert.deepEqual(parseApiMount({ Type: "volume", Source: "v1", Target: "/b", ReadOnly: true, VolumeOptions: { NoCopy: true, Labels: { a: "b" }, DriverConfig: { Name: "local", Options: { type: "tmpfs", device: "tmpfs" } } } }), {
+      type: "volume", source: "", name: "v1", anonymous: false, destination: "/b", readOnly: true, mode: "z", noCopy: true, volumeOptions: { type: "tmpfs", device: "tmpfs" }, volumeLabels: { a: "b" },
+    });
+    assert.equal(parseApiMount({ Type: "volume", Target: "/b" }).anonymous, true);
   });
+  for (const [name, m] of [
+    ["a hostile volume name", { Type: "volume", Source: "../../etc", Target: "/b" }],
+    ["another driver", { Type: "volume", Source: "v", Target: "/b", VolumeOptions: { DriverConfig: { Name: "nfs-plugin" } } }],
+    ["non-string options", { Type: "volume", Source: "v", Target: "/b", VolumeOptions: { DriverConfig: { Options: { o: 1 } } } }],
+    ["BindOptions on a volume", { Type: "volume", Source: "v", Target: "/b", BindOptions: {} }],
+    ["a volume on /", { Type: "volume", Target: "/" }],
+    ["a numeric Target", { Type: "volume", Target: 5 }],
+  ] as Array<[string, unknown]>) {
+    test(`${name} is a 400`, () => assert.throws(() => parseApiMount(m as ApiMount), InvalidArgumentError));
+  }
   test("a non-object is a 400", () => {
     assert.throws(() => parseApiMount(null as unknown as ApiMount), InvalidArgumentError);
   });

@@ -22,9 +22,9 @@ export function containerEnv(rec: ContainerRecord, hostname: string, home: strin
 }
 
 export function toMountRequest(m: MountSpec): MountRequest {
-  if (m.type === "bind") {
+  if (m.type === "bind" || m.type === "volume") {
     const opts = ["rbind", m.readOnly ? "ro" : "rw"];
-    if (m.propagation) opts.push(m.propagation);
+    if (m.type === "bind" && m.propagation) opts.push(m.propagation);
     return { destination: m.destination, type: "bind", source: m.source, options: opts };
   }
   const opts = ["nosuid", "nodev", "noexec", m.readOnly ? "ro" : "rw"];

@@ -3,7 +3,7 @@
  *   mount the root filesystem (overlay of the image's layers + the container's upper dir)
  *   → write /etc/hostname, /etc/hosts, /etc/resolv.conf
  *   → resolve the user inside the rootfs, create the working dir (inside the rootfs, never through a symlink to the host)
- *   → check and prepare mount sources
+ *   → check and prepare mount sources (volumes: mount, populate from the image)
  *   → write the OCI bundle → conmon + `runtime create` → hook (stdin attach) → `runtime start`.
  * Failures are thrown; the caller cleans up and records the exit.
  */
@@ -27,13 +27,16 @@ export interface StartArgs {
   containerDir: string;
   resolveUser: (rootfs: string, user: string) => Promise<{ user: ContainerUser; home: string }>;
   cgroupParent: string;
+  /** Mounts the container's volumes and fills their sources (engine/volumes/container-mounts.ts). */
+  setupVolumes?: (mounts: MountSpec[], rootfs: string) => Promise<void>;
   beforeStart: () => Promise<void>;
   /** Builds the container's network sandbox (the caller tears it down if the start fails). */
   setUpNetwork?: () => Promise<NetworkSetup>;
 }
 
 export async function userMounts(rec: ContainerRecord): Promise<MountSpec[]> {
-  const mounts: MountSpec[] = [...(rec.hostConfig.binds ?? []).map(parseBind), ...rec.hostConfig.mounts];
+  // copies: volume sources are filled in per start
+  const mounts: MountSpec[] = (rec.mountPoints ?? [...(rec.hostConfig.binds ?? []).map(parseBind), ...rec.hostConfig.mounts]).map((m) => ({ ...m }));
   const seen = new Set<string>();
   for (const m of mounts) {
     if (seen.has(m.destination)) throw new InvalidArgumentError(`Duplicate mount point: ${m.destination}`);
@@ -54,6 +57,7 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   const { rec, runtime, opts } = a;
   const mounts = await userMounts(rec);
   await a.layers.mount(rec.id, a.rootfs);
+  await a.setupVolumes?.(mounts, a.rootfs);
   const hostNetwork = rec.hostConfig.networkMode === "host";
   const net: NetworkSetup = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
   net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection

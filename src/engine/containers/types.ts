@@ -10,8 +10,8 @@
 import type { HealthConfig } from "./health-config.js";
 
 export interface MountSpec {
-  type: "bind" | "tmpfs";
-  /** Host path for bind; empty for tmpfs. */
+  type: "bind" | "tmpfs" | "volume";
+  /** Host path for bind; empty for tmpfs; for a volume, its data dir once resolved at create. */
   source: string;
   destination: string;
   readOnly: boolean;
@@ -21,6 +21,19 @@ export interface MountSpec {
   tmpfsMode?: number;
   /** true when it came from the legacy `Binds` list ("src:dst[:opts]"). */
   fromBinds?: boolean;
+  /** true for HostConfig.Tmpfs (`--tmpfs`), which Docker leaves out of inspect's Mounts. */
+  fromTmpfsMap?: boolean;
+  /** Docker's MountPoint.Mode: the bind's option string ("ro", "rw,z", …), "z" for --mount volumes. */
+  mode?: string;
+  /** Volumes: the volume's name ("" until an anonymous one is created at container create). */
+  name?: string;
+  /** Volumes: made for this container (no name was given); `rm -v` and `--rm` remove it. */
+  anonymous?: boolean;
+  /** Volumes: do not populate an empty volume from the image (`nocopy`, `volume-nocopy`). */
+  noCopy?: boolean;
+  /** Volumes: driver options and labels for a volume created on demand (`--mount volume-opt=…,volume-label=…`). */
+  volumeOptions?: Record<string, string>;
+  volumeLabels?: Record<string, string>;
 }
 
 export interface ContainerConfig {
@@ -75,6 +88,8 @@ export interface HostConfigSpec {
   init: boolean | null;
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   securityOpt: string[] | null;
+  /** `--volumes-from CONTAINER[:ro|rw]`. */
+  volumesFrom?: string[] | null;
   restartPolicy: { name: "" | "no" | "always" | "unless-stopped" | "on-failure"; maximumRetryCount: number };
   oomScoreAdj: number;
   oomKillDisable?: boolean;
@@ -111,4 +126,10 @@ export interface ContainerRecord {
   stoppedByUser: boolean;
   /** The last start's runtime name (runc/crun). */
   runtime: string;
+  /**
+   * Every mount, resolved at create (volumes named, anonymous ones created,
+   * --volumes-from and image VOLUMEs expanded), in mount order. Records from
+   * before volumes existed lack it; their mounts come from binds + mounts.
+   */
+  mountPoints?: MountSpec[];
 }

@@ -146,3 +146,32 @@ test("init removes temp dirs left by a crash; malformed ids and keys are refused
   await assert.rejects(store.prepare("a/b", null), InvalidArgumentError);
   await assert.rejects(store.mounts("missing"), NotFoundError);
 });
+
+test("a 150-layer chain mounts through short links; a chain too deep for one mount is a clear error", async (t) => {
+  const { store, target } = await setup(t);
+  let parent: string | null = null;
+  const chainAt: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const layer = await buildTar([{ name: `f${i}`, data: `layer ${i}` }, { name: "top", data: `${i}` }]);
+    parent = (await store.applyLayer(parent, Readable.from([layer]))).chainId;
+    chainAt.push(parent);
+  }
+  await store.prepare("deep", chainAt[149]!);
+  const mnt = target("deep-rootfs");
+  await store.mount("deep", mnt);
+  assert.equal(await fs.readFile(path.join(mnt, "f0"), "utf8"), "layer 0");
+  assert.equal(await fs.readFile(path.join(mnt, "f149"), "utf8"), "layer 149");
+  assert.equal(await fs.readFile(path.join(mnt, "top"), "utf8"), "149");
+  await assert.rejects(fs.lstat(path.join(mnt, "f150")), { code: "ENOENT" });
+  await store.unmount(mnt);
+
+  await store.prepare("too-deep", chainAt[199]!);
+  await assert.rejects(store.mount("too-deep", target("too-deep-rootfs")), (e: Error) => e instanceof InvalidArgumentError && /max depth exceeded/.test(e.message));
+
+  // removing a layer removes its short link too
+  const link = path.join(store.paths.layersDir(), store.paths.relShortLink(chainAt[149]!));
+  assert.ok((await fs.lstat(link)).isSymbolicLink());
+  await store.remove("deep");
+  await store.removeLayer(chainAt[149]!);
+  await assert.rejects(fs.lstat(link), { code: "ENOENT" });
+});

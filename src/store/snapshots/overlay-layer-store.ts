@@ -17,7 +17,9 @@
  * paths for callers that mount elsewhere (and, as documented in the
  * interface, a bind of the upper dir for an empty chain); mount() itself
  * always uses overlay, with layers/empty as the lower of an empty chain, and
- * relative paths from cwd=layers/ to stay under the page-size option limit.
+ * short relative paths (layers/l/<20 hex> symlinks, run from cwd=layers/) to
+ * stay under the page-size option limit: ~170 layers fit; beyond, a clear
+ * "max depth exceeded" error as Docker gives.
  *
  * init() assumes this process is the only user of the root.
  */
@@ -35,6 +37,9 @@ import { isMountPoint } from "./mountinfo.js";
 import { overlayMountArgv, overlayOptions } from "./overlay-options.js";
 import { checkKey, isLayerDirName, SnapshotPaths, TMP_PREFIX } from "./paths.js";
 import type { AppliedLayer, LayerStore, SnapshotMount } from "./snapshotter.js";
+
+/** The kernel copies mount options into one page; mount(8) needs a little of it. */
+const MAX_MOUNT_OPTIONS = 4000;
 
 const exists = (p: string): Promise<boolean> => fs.access(p).then(() => true, () => false);
 
@@ -104,7 +109,10 @@ export class OverlayLayerStore implements LayerStore {
 
   async removeLayer(chainId: string): Promise<void> {
     await this.init();
-    await this.locks.run(chainId, () => this.renameAndRemove(this.paths.layer(chainId), this.paths.tmpLayer()));
+    await this.locks.run(chainId, async () => {
+      await fs.rm(path.join(this.paths.layersDir(), this.paths.relShortLink(chainId)), { force: true });
+      await this.renameAndRemove(this.paths.layer(chainId), this.paths.tmpLayer());
+    });
   }
 
   async listLayers(): Promise<string[]> {
@@ -155,9 +163,32 @@ export class OverlayLayerStore implements LayerStore {
     const abs = path.resolve(target);
     await fs.mkdir(abs, { recursive: true });
     if (await isMountPoint(abs)) return;
-    const lowers = parent === null ? ["empty"] : (await this.chain(parent)).reverse().map((c) => this.paths.relLayerDiff(c));
-    const argv = overlayMountArgv({ lowers, upper: `../snapshots/${key}/upper`, work: `../snapshots/${key}/work` }, abs);
-    await run(argv, { cwd: this.paths.layersDir() });
+    const chain = parent === null ? [] : (await this.chain(parent)).reverse();
+    const lowers = chain.length === 0 ? ["empty"] : await Promise.all(chain.map((c) => this.shortLink(c)));
+    const dirs = { lowers, upper: `../snapshots/${key}/upper`, work: `../snapshots/${key}/work` };
+    if (overlayOptions(dirs).join(",").length >= MAX_MOUNT_OPTIONS) {
+      throw new InvalidArgumentError(`max depth exceeded: ${chain.length} layers do not fit in one overlay mount`);
+    }
+    await run(overlayMountArgv(dirs, abs), { cwd: this.paths.layersDir() });
+  }
+
+  /**
+   * The layer's short link (created on first use, so layers unpacked before
+   * links existed get one too). Names are a prefix of the chain ID: a link
+   * that exists but points elsewhere would be a 80-bit collision, refused.
+   */
+  private async shortLink(chainId: string): Promise<string> {
+    const rel = this.paths.relShortLink(chainId);
+    const want = `../${this.paths.relLayerDiff(chainId)}`;
+    const abs = path.join(this.paths.layersDir(), rel);
+    const have = await fs.readlink(abs).catch(() => undefined);
+    if (have === want) return rel;
+    if (have !== undefined) throw new InvalidArgumentError(`layer short link ${rel} collides: points at ${have}, not ${want}`);
+    await fs.mkdir(this.paths.linksDir(), { recursive: true });
+    await fs.symlink(want, abs).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "EEXIST") throw e;
+    });
+    return rel;
   }
 
   async unmount(target: string): Promise<void> {

@@ -21,7 +21,9 @@
  * Gap (known): while a container runs, a process inside it could swap a
  * directory for a symlink between our resolution and our use (Docker closes
  * that window by extracting in a chroot). Bind mounts and volumes are not
- * visible through the host rootfs path, so cp does not see them.
+ * visible through the host rootfs path: a path on one is served from the
+ * mount's source (mounted-path.ts), running or stopped; a volume with driver
+ * options (tmpfs, bind) is mounted for the operation (`borrowVolume`).
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -38,12 +40,15 @@ import { isRunning } from "../state.js";
 import type { ContainerRecord } from "../types.js";
 import { absPath, goBase, lstatInContainer, resolveForWrite, statPath, type PathStat } from "./container-path.js";
 import { extractInto } from "./extract.js";
+import { mountedPath, type MountedPath } from "./mounted-path.js";
 
 export interface ContainerFilesDeps {
   containers: ContainerService;
   layers: LayerStore;
   images: Pick<ImageService, "get">;
   log?: (msg: string) => void;
+  /** Makes a volume's driver mount available for one operation; returns its release. */
+  borrowVolume?: (name: string) => Promise<() => Promise<void>>;
 }
 
 export class ContainerFiles {
@@ -53,6 +58,17 @@ export class ContainerFiles {
    * Runs `fn` with the host path of the container's merged root, under the
    * container's lock. `ref` is the name or ID the client used.
    */
+  /** Runs `fn` with the volume under `p` (if any) mounted, for a stopped container's driver-option volume. */
+  private async onVolume<T>(on: MountedPath | undefined, fn: () => Promise<T>): Promise<T> {
+    if (!on?.volume || !this.d.borrowVolume) return fn();
+    const release = await this.d.borrowVolume(on.volume);
+    try {
+      return await fn();
+    } finally {
+      await release().catch((e) => this.d.log?.(`release volume ${on.volume}: ${e}`));
+    }
+  }
+
   async withRoot<T>(ref: string, fn: (root: string, rec: ContainerRecord) => Promise<T>): Promise<T> {
     const { containers, layers } = this.d;
     const id = containers.get(ref).id;
@@ -73,7 +89,11 @@ export class ContainerFiles {
 
   /** HEAD /containers/{id}/archive. */
   stat(ref: string, p: string): Promise<PathStat> {
-    return this.withRoot(ref, async (root) => (await statPath(root, p, ref)).stat);
+    return this.withRoot(ref, async (root, rec) => {
+      const on = mountedPath(rec, p);
+      if (!on) return (await statPath(root, p, ref)).stat;
+      return this.onVolume(on, async () => ({ ...(await statPath(on.root, on.rest, ref)).stat, name: goBase(absPath(p)) }));
+    });
   }
 
   /**
@@ -82,25 +102,33 @@ export class ContainerFiles {
    * temporary mount are held until then).
    */
   read(ref: string, p: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
-    return this.withRoot(ref, async (root) => {
-      const { stat, host } = await statPath(root, p, ref);
-      const tar = packPath(host, goBase(absPath(p)) === "/" ? "." : goBase(absPath(p)));
-      try {
-        await consume(stat, tar);
-      } finally {
-        tar.destroy();
-      }
+    return this.withRoot(ref, async (root, rec) => {
+      const on = mountedPath(rec, p);
+      await this.onVolume(on, async () => {
+        const { stat, host } = on ? await statPath(on.root, on.rest, ref) : await statPath(root, p, ref);
+        if (on) stat.name = goBase(absPath(p));
+        const tar = packPath(host, goBase(absPath(p)) === "/" ? "." : goBase(absPath(p)));
+        try {
+          await consume(stat, tar);
+        } finally {
+          tar.destroy();
+        }
+      });
     });
   }
 
   /** PUT /containers/{id}/archive: extracts `body` into directory `p`. */
   write(ref: string, p: string, body: Readable, opts: { noOverwriteDirNonDir: boolean }): Promise<void> {
     return this.withRoot(ref, async (root, rec) => {
-      if (rec.hostConfig.readonlyRootfs) throw new InvalidArgumentError("container rootfs is marked read-only");
-      const dest = await resolveForWrite(root, absPath(p));
-      const st = await lstatInContainer(dest, p, ref);
-      if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
-      await extractInto(body, dest, opts);
+      const on = mountedPath(rec, p);
+      if (on?.readOnly) throw new InvalidArgumentError("mounted volume is marked read-only");
+      if (!on && rec.hostConfig.readonlyRootfs) throw new InvalidArgumentError("container rootfs is marked read-only");
+      await this.onVolume(on, async () => {
+        const dest = on ? await resolveForWrite(on.root, on.rest) : await resolveForWrite(root, absPath(p));
+        const st = await lstatInContainer(dest, p, ref);
+        if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
+        await extractInto(body, dest, opts);
+      });
     });
   }
 

@@ -1,0 +1,57 @@
+/**
+ * Finding here-document markers in a RUN/COPY/ADD line (buildkit parser's
+ * heredocsFromLine/ParseHeredoc). A marker is a word `[n]<<[-]DELIM`; `-`
+ * strips leading tabs from the body and the terminator line; any quoting in
+ * DELIM (`<<"EOF"`, `<<'EOF'`, `<<E"O"F`) turns variable expansion of the body off.
+ */
+import { lexWords } from "./shell-lexer.js";
+
+export interface HeredocMarker {
+  name: string;
+  expand: boolean;
+  /** `<<-`: strip leading tabs */
+  chomp: boolean;
+}
+
+const MARKER = /^(\d*)<<(-?)([^<]*)$/;
+const unsetEnv = () => undefined;
+
+/** The marker a single word holds, or undefined. */
+export function parseHeredocMarker(word: string): HeredocMarker | undefined {
+  const m = MARKER.exec(word);
+  if (!m || m[3] === "") return undefined;
+  const rest = m[3];
+  // Lex the delimiter with and without quote removal: if the counts of quote
+  // characters differ, part of it was quoted, so the body must not expand.
+  const words = lexWords(rest, unsetEnv, { skipUnsetEnv: true });
+  if (words.length !== 1) return undefined;
+  const raw = lexWords(rest, unsetEnv, { skipUnsetEnv: true, rawQuotes: true });
+  const quotes = (s: string) => (s.match(/["']/g) ?? []).length;
+  return { name: words[0], expand: raw.length === 1 && quotes(words[0]) === quotes(raw[0]), chomp: m[2] === "-" };
+}
+
+/** Every heredoc marker in an instruction line, in order. */
+export function heredocMarkersInLine(line: string): HeredocMarker[] {
+  let words: string[];
+  try {
+    words = lexWords(line, unsetEnv, { rawQuotes: true, rawEscapes: true });
+  } catch {
+    return []; // buildkit ignores a lexing error here: the line simply has no heredoc
+  }
+  const out: HeredocMarker[] = [];
+  for (const w of words) {
+    let marker: HeredocMarker | undefined;
+    try {
+      marker = parseHeredocMarker(w);
+    } catch {
+      marker = undefined;
+    }
+    if (marker) out.push(marker);
+  }
+  return out;
+}
+
+/** `<<-` bodies lose the tabs that start each line. */
+export function chompHeredoc(content: string): string {
+  return content.replace(/^\t+/gm, "");
+}
