@@ -70,6 +70,8 @@ export class NetworkDns {
       const names = [cname.toLowerCase(), s.containerId.slice(0, 12), s.containerId, ...e.aliases.map((a) => a.toLowerCase())];
       if (names.includes(q)) return { addresses: type === "A" ? [e.ip] : [] };
     }
+    // an internal network has no way out: its containers learn nothing from outside resolvers either
+    if (net.internal) return type === "PTR" ? undefined : { addresses: [] };
     return undefined;
   }
 
