@@ -67,6 +67,8 @@ export class ContainerService {
   private readonly restartDelays = new Map<string, number>();
   /** Health checks of running containers (health-monitor.ts). */
   readonly health: HealthMonitor;
+  /** Containers whose runtime state the exit handler has deleted since their last start. */
+  private readonly runtimeDeleted = new Set<string>();
 
   constructor(private readonly d: ContainerServiceDeps) {
     this.events.setMaxListeners(0);
@@ -255,7 +257,8 @@ export class ContainerService {
     if (!rec) return;
     if (isRunning(rec.state)) throw new ConflictError(`cannot remove container "/${rec.name}": container is running`);
     const runtime = this.runtimeFor(rec);
-    await runtime.delete(id).catch(() => {});
+    // the exit handler already deleted the runtime's container (one runc process less on `run --rm`)
+    if (!this.runtimeDeleted.delete(id)) await runtime.delete(id).catch(() => {});
     await this.d.layers.unmount(this.rootfsPath(id));
     await this.d.store.delete(id);
     await this.d.network?.onRemove(id).catch((e) => this.d.log?.(`network cleanup ${id}: ${e}`));
@@ -309,6 +312,7 @@ export class ContainerService {
       if (isRunning(cur.state)) throw new NotModifiedError(`container ${cur.id} is already running`);
       const runtime = this.runtimeFor(cur);
       const opts = this.createOptions(cur);
+      this.runtimeDeleted.delete(cur.id);
       await fs.rm(path.join(this.exitDir(), cur.id), { force: true });
       let startedAt = new Date().toISOString();
       try {
@@ -443,7 +447,10 @@ export class ContainerService {
       const runtime = this.runtimeFor(rec);
       const exit = await runtime.readExit(this.createOptions(rec));
       if (!exit) return;
-      await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
+      await runtime.delete(id).then(
+        () => this.runtimeDeleted.add(id),
+        (e) => this.d.log?.(`runtime delete ${id}: ${e}`),
+      );
       await this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`));
       await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
       await this.d.mounts?.release(rec);
