@@ -14,6 +14,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { busyboxTar, BERTH, BERTHD, DOCKER, runCmd } from "../test/integration/harness.js";
+import { benchNetFlags } from "./lib.js";
 
 const RUNS = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 15;
 
@@ -82,7 +83,7 @@ interface Engine {
 async function startBerth(root: string): Promise<Engine> {
   const socket = path.join(root, "berth.sock");
   await fs.writeFile(path.join(root, "daemon.json"), "{}\n");
-  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json")], { stdio: "ignore" });
+  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json"), ...benchNetFlags(root)], { stdio: "ignore" });
   await waitUp(socket);
   return { name: "berth", socket, proc, env: { DOCKER_HOST: `unix://${socket}`, BERTH_HOST: `unix://${socket}` } };
 }

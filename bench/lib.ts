@@ -64,10 +64,16 @@ export interface Engine {
   env: NodeJS.ProcessEnv;
 }
 
+/** Network names of the bench's own (bridge, device prefix, chain prefix), so that a bench never shares them with a test daemon or another bench. */
+export function benchNetFlags(root: string): string[] {
+  const t = path.basename(root).replace(/[^A-Za-z0-9]/g, "").slice(-6);
+  return ["--bridge", `bb${t}`, "--bridge-prefix", `c${t.slice(0, 4)}-`, "--iptables-chain-prefix", `BB_${t}`];
+}
+
 export async function startBerth(root: string): Promise<Engine> {
   const socket = path.join(root, "berth.sock");
   await fs.writeFile(path.join(root, "daemon.json"), "{}\n");
-  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json")], { stdio: "ignore" });
+  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json"), ...benchNetFlags(root)], { stdio: "ignore" });
   await waitUp(socket);
   return { name: "berthd", socket, proc, env: { DOCKER_HOST: `unix://${socket}`, BERTH_HOST: `unix://${socket}` } };
 }

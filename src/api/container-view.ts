@@ -8,6 +8,7 @@ import { humanStatus, ZERO_TIME } from "../engine/containers/state.js";
 import { etcFilePaths } from "../engine/containers/etc-files.js";
 import { healthOf, healthString } from "../engine/containers/health-monitor.js";
 import { healthcheckToWire } from "../engine/containers/health-config.js";
+import { endpointsView, legacyFields, portsView, summaryPorts, type ContainerNetView } from "./network-view.js";
 
 /** State.Health as Docker shows it; undefined (omitted) for a container without a health check. */
 function healthView(rec: ContainerRecord) {
@@ -58,7 +59,8 @@ function networkName(rec: ContainerRecord): string {
   return m === "default" || m === "bridge" ? "none" : m;
 }
 
-function networks(rec: ContainerRecord) {
+function networks(rec: ContainerRecord, net?: ContainerNetView) {
+  if (net) return endpointsView(rec, net);
   return {
     [networkName(rec)]: {
       IPAMConfig: null, Links: null, Aliases: null, NetworkID: "", EndpointID: "", Gateway: "", IPAddress: "",
@@ -67,7 +69,13 @@ function networks(rec: ContainerRecord) {
   };
 }
 
-export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string> }) {
+function portBindingsView(rec: ContainerRecord) {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  for (const [k, list] of Object.entries(rec.hostConfig.portBindings ?? {})) out[k] = list ? list.map((b) => ({ HostIp: b.hostIp, HostPort: b.hostPort })) : null;
+  return out;
+}
+
+export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string>; net?: ContainerNetView }) {
   const s = rec.state;
   const etc = etcFilePaths(o.containerDir);
   const hc = rec.hostConfig;
@@ -109,7 +117,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       ContainerIDFile: "",
       LogConfig: { Type: "k8s-file", Config: hc.logConfig.config },
       NetworkMode: hc.networkMode,
-      PortBindings: {},
+      PortBindings: portBindingsView(rec),
       RestartPolicy: { Name: hc.restartPolicy.name || "no", MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
       AutoRemove: hc.autoRemove,
       VolumeDriver: "",
@@ -118,8 +126,8 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       CapDrop: hc.capDrop,
       CgroupnsMode: "host",
       Dns: hc.dns,
-      DnsOptions: [],
-      DnsSearch: [],
+      DnsOptions: hc.dnsOptions ?? [],
+      DnsSearch: hc.dnsSearch ?? [],
       ExtraHosts: hc.extraHosts,
       GroupAdd: null,
       IpcMode: "private",
@@ -128,7 +136,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       OomScoreAdj: hc.oomScoreAdj,
       PidMode: "",
       Privileged: hc.privileged,
-      PublishAllPorts: false,
+      PublishAllPorts: hc.publishAllPorts ?? false,
       ReadonlyRootfs: hc.readonlyRootfs,
       SecurityOpt: hc.securityOpt,
       UTSMode: "",
@@ -202,8 +210,8 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       HairpinMode: false,
       LinkLocalIPv6Address: "",
       LinkLocalIPv6PrefixLen: 0,
-      Ports: {},
-      SandboxKey: "",
+      Ports: portsView(rec, o.net?.sandbox),
+      SandboxKey: o.net?.sandbox?.nsPath ?? "",
       SecondaryIPAddresses: null,
       SecondaryIPv6Addresses: null,
       EndpointID: "",
@@ -214,12 +222,13 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       IPPrefixLen: 0,
       IPv6Gateway: "",
       MacAddress: "",
-      Networks: networks(rec),
+      ...(o.net ? legacyFields(o.net) : {}),
+      Networks: networks(rec, o.net),
     },
   };
 }
 
-export function toSummary(rec: ContainerRecord, o: { binds: MountSpec[]; sizeRw?: number; sizeRootFs?: number }) {
+export function toSummary(rec: ContainerRecord, o: { binds: MountSpec[]; sizeRw?: number; sizeRootFs?: number; net?: ContainerNetView }) {
   return {
     Id: rec.id,
     Names: [`/${rec.name}`],
@@ -227,14 +236,14 @@ export function toSummary(rec: ContainerRecord, o: { binds: MountSpec[]; sizeRw?
     ImageID: rec.imageId,
     Command: shellQuoteCommand(rec),
     Created: Math.floor(Date.parse(rec.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(rec, o.net?.sandbox),
     SizeRw: o.sizeRw,
     SizeRootFs: o.sizeRootFs,
     Labels: rec.config.labels,
     State: rec.state.status,
     Status: statusWithHealth(rec),
     HostConfig: { NetworkMode: rec.hostConfig.networkMode },
-    NetworkSettings: { Networks: networks(rec) },
+    NetworkSettings: { Networks: networks(rec, o.net) },
     Mounts: mountPoints(rec, o.binds),
   };
 }

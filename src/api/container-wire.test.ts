@@ -149,7 +149,9 @@ describe("parseCreateBody: wrong types are 400s naming the field", () => {
   test("Ulimits soft > hard", () => rejects(withHost({ Ulimits: [{ Name: "nofile", Soft: 2048, Hard: 1024 }] }), /soft limit.*2048 > 1024/));
   test("Ulimits Soft: \"1\"", () => rejects(withHost({ Ulimits: [{ Name: "nofile", Soft: "1", Hard: 1 }] }), "Ulimits.Soft"));
   test("--rm with --restart always", () => rejects(withHost({ AutoRemove: true, RestartPolicy: { Name: "always" } }), /cannot specify both --restart and --rm/));
-  test("NetworkMode of an unknown network", () => rejects(withHost({ NetworkMode: "mynet" }), "network mynet not found"));
+  // an unknown network name is the network service's 404 at create (network-api-hostile.test.ts)
+  test("NetworkMode with control characters", () => rejects(withHost({ NetworkMode: "my\nnet" }), "invalid network mode"));
+  test("PortBindings: not a list", () => rejects(withHost({ PortBindings: { "80/tcp": "8080" } }), "PortBindings"));
   test("Init: \"yes\"", () => rejects(withHost({ Init: "yes" }), "HostConfig.Init"));
   test("NanoCpus with CpuQuota", () => rejects(withHost({ NanoCpus: 1e9, CpuQuota: 50000 }), "Conflicting options"));
 });

@@ -9,6 +9,7 @@ import type { CreateContainerInput } from "../engine/containers/create-container
 import { parseApiMount, parseBind, parseTmpfsMap, type ApiMount } from "../engine/containers/mount-parse.js";
 import type { ContainerConfig, HostConfigSpec } from "../engine/containers/types.js";
 import { parseHealthcheck } from "../engine/containers/health-config.js";
+import { parseEndpointsConfig, parsePortBindings } from "./network-wire.js";
 
 type Obj = Record<string, unknown>;
 
@@ -134,9 +135,7 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
   const lc = (h["LogConfig"] ?? {}) as Obj;
   if (typeof lc !== "object" || Array.isArray(lc)) bad("HostConfig.LogConfig", "an object");
   const networkMode = str(h, "NetworkMode", "HostConfig.NetworkMode") || "default";
-  if (!/^(default|none|host|bridge)$/.test(networkMode)) {
-    throw new InvalidArgumentError(`network ${networkMode} not found`);
-  }
+  if (networkMode.length > 256 || /[\s\x00-\x1f]/.test(networkMode)) throw new InvalidArgumentError(`invalid network mode: ${JSON.stringify(networkMode.slice(0, 100))}`);
   const init = h["Init"];
   if (init !== undefined && init !== null && typeof init !== "boolean") bad("HostConfig.Init", "a boolean");
   const nanoCpus = nonNegative(h, "NanoCpus");
@@ -173,6 +172,10 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
     runtime: str(h, "Runtime", "HostConfig.Runtime"),
     extraHosts: h["ExtraHosts"] == null ? null : strList(h, "ExtraHosts", "HostConfig.ExtraHosts"),
     dns: strList(h, "Dns", "HostConfig.Dns"),
+    dnsSearch: strList(h, "DnsSearch", "HostConfig.DnsSearch"),
+    dnsOptions: strList(h, "DnsOptions", "HostConfig.DnsOptions"),
+    portBindings: parsePortBindings(h["PortBindings"]),
+    publishAllPorts: bool(h, "PublishAllPorts"),
     logConfig: { type: str(lc, "Type", "LogConfig.Type"), config: strMap(lc, "Config") },
   };
 }
@@ -185,5 +188,12 @@ export function parseCreateBody(body: Obj, name: string | undefined): CreateCont
   }
   // Binds are checked at create, as Docker does, not first at start.
   for (const b of hostConfig.binds ?? []) parseBind(b);
-  return { name, config, hostConfig };
+  const endpoints = parseEndpointsConfig(body["NetworkingConfig"]);
+  // the legacy top-level MacAddress applies to the container's primary network
+  const mac = str(body, "MacAddress");
+  if (mac) {
+    const key = hostConfig.networkMode === "default" ? "bridge" : hostConfig.networkMode;
+    endpoints[key] = { ...endpoints[key], macAddress: mac };
+  }
+  return { name, config, hostConfig, endpoints };
 }

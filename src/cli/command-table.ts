@@ -106,6 +106,19 @@ export const GROUPS: CommandGroup[] = [
     ],
   },
   {
+    name: "network",
+    summary: "Manage networks",
+    commands: [
+      { name: "create", summary: "Create a network", load: () => import("./commands/network.js"), preset: { action: "create" } },
+      { name: "ls", aliases: ["list"], summary: "List networks", load: () => import("./commands/network.js"), preset: { action: "ls" } },
+      { name: "inspect", summary: "Display detailed information on one or more networks", load: () => import("./commands/network.js"), preset: { action: "inspect" } },
+      { name: "rm", aliases: ["remove"], summary: "Remove one or more networks", load: () => import("./commands/network.js"), preset: { action: "rm" } },
+      { name: "prune", summary: "Remove all unused networks", load: () => import("./commands/network.js"), preset: { action: "prune" } },
+      { name: "connect", summary: "Connect a container to a network", load: () => import("./commands/network.js"), preset: { action: "connect" } },
+      { name: "disconnect", summary: "Disconnect a container from a network", load: () => import("./commands/network.js"), preset: { action: "disconnect" } },
+    ],
+  },
+  {
     name: "system",
     summary: "Manage berth",
     commands: [

@@ -44,6 +44,13 @@ import { ContainerStore } from "../store/metadata/container-store.js";
 import { ImageMetadataStore } from "../store/metadata/image-metadata-store.js";
 import { OverlayLayerStore } from "../store/snapshots/overlay-layer-store.js";
 import { cgroupVersion } from "./host-facts.js";
+import { NetworkStore } from "../store/metadata/network-store.js";
+import { NetworkService } from "../engine/networks/network-service.js";
+import { ContainerNetworks } from "../engine/networks/container-networks.js";
+import { DEFAULT_POOLS } from "../network/ipam.js";
+import { addNetworkRoutes } from "../api/routes/networks.js";
+import { containerNetView } from "./network-wiring.js";
+import { NetworkDns } from "../engine/networks/network-dns.js";
 import { homeOf } from "./user-home.js";
 import type { DaemonConfig } from "./config.js";
 
@@ -52,7 +59,7 @@ export const BERTH_VERSION = "0.1.0";
 export interface Daemon {
   router: Router;
   containers: ContainerService;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void): Promise<Daemon> {
@@ -81,7 +88,27 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   });
   const runtime = await openRuntimeDriver({ execRoot: cfg.execRoot, runtime: cfg.runtime || undefined });
   const runtimes = new Map<string, RuntimeDriver>([[runtime.name, runtime]]);
+  const networks = new NetworkService(new NetworkStore(path.join(dataRoot, "networks")), {
+    bridgeName: cfg.bridgeName,
+    bridgePrefix: cfg.bridgePrefix,
+    bip: cfg.bip,
+    pools: cfg.addressPools.length ? cfg.addressPools : DEFAULT_POOLS,
+    chainPrefix: cfg.iptablesChainPrefix,
+  }, log);
+  await networks.init();
+  const sandboxes = new ContainerNetworks(networks, cfg.execRoot, log);
+  await sandboxes.init((id) => {
+    const st = store.get(id)?.state.status;
+    return st === "running" || st === "paused";
+  });
   let containersRef: ContainerService | undefined;
+  const dns = new NetworkDns(networks, sandboxes, (id) => store.get(id)?.name, log);
+  const rulesChanged = networks.hooks!.changed;
+  networks.hooks!.changed = async () => {
+    await rulesChanged();
+    await dns.sync();
+  };
+  await dns.sync();
   const images = new LocalImageService({
     content,
     layers,
@@ -99,11 +126,14 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     execRoot: cfg.execRoot,
     cgroupParent: cfg.cgroupParent,
     log,
+    network: sandboxes,
   });
   containersRef = containers;
   // subscribed before reconcile so restarts at daemon start are recorded too
   const events = new EventBus(1000);
   bridgeContainerEvents(containers, events);
+  networks.onEvent = (action, n, containerId) =>
+    void events.publish({ type: "network", action, actorId: n.id, attributes: { name: n.name, type: n.driver, ...(containerId ? { container: containerId } : {}) } });
   bridgeVolumeEvents(volumes, events);
   await containers.reconcile();
 
@@ -127,7 +157,8 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
       };
     },
   });
-  addContainerRoutes(router, containers, images);
+  addNetworkRoutes(router, { networks, sandboxes, containers });
+  addContainerRoutes(router, containers, images, (rec) => containerNetView(rec, networks, sandboxes));
   addAttachRoutes(router, containers);
   addExecRoutes(router, new ExecService(containers, resolveUserWithHome));
   addImageRoutes(router, images);
@@ -138,5 +169,13 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
   addVolumeRoutes(router, volumes);
   addPruneRoutes(router, { containers, images, volumes });
-  return { router, containers, close: () => containers.close() };
+  return {
+    router,
+    containers,
+    close: async () => {
+      containers.close();
+      await dns.close();
+      await sandboxes.close();
+    },
+  };
 }

@@ -7,6 +7,8 @@
  */
 import { promises as fs } from "node:fs";
 import { InvalidArgumentError } from "../errors/index.js";
+import { validatePools, type AddressPool } from "../network/ipam.js";
+import { parseCidr } from "../network/ipv4.js";
 
 export interface DaemonConfig {
   socketPath: string;
@@ -23,6 +25,16 @@ export interface DaemonConfig {
    * over HTTPS first with HTTP as fallback. Loopback is always insecure.
    */
   insecureRegistries: string[];
+  /** Device of the default bridge network (Docker: --bridge / "bridge", default docker0; berth0 here). */
+  bridgeName: string;
+  /** Prefix of user networks' bridge devices (Docker uses "br-"). */
+  bridgePrefix: string;
+  /** Docker's --bip / "bip": the default bridge's gateway address and prefix; "" = pick from the pools. */
+  bip: string;
+  /** Docker's "default-address-pools" / --default-address-pool base=…,size=…; empty = Docker's defaults. */
+  addressPools: AddressPool[];
+  /** Prefix of berth's iptables chains (one set per daemon). */
+  iptablesChainPrefix: string;
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -35,7 +47,27 @@ export const DEFAULTS: DaemonConfig = {
   configFile: "/etc/berth/daemon.json",
   debug: false,
   insecureRegistries: [],
+  bridgeName: "berth0",
+  bridgePrefix: "br-",
+  bip: "",
+  addressPools: [],
+  iptablesChainPrefix: "BERTH",
 };
+
+/** "base=10.10.0.0/16,size=24" → pool (Docker's --default-address-pool syntax). */
+export function parsePoolFlag(text: string): AddressPool {
+  const kv = Object.fromEntries(text.split(",").map((p) => [p.slice(0, p.indexOf("=")).trim(), p.slice(p.indexOf("=") + 1).trim()]));
+  const pool = { base: kv["base"] ?? "", size: Number(kv["size"]) };
+  validatePools([pool]);
+  return pool;
+}
+
+function checkNetworkNames(c: Partial<DaemonConfig>): void {
+  if (c.bridgeName !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(c.bridgeName)) throw new InvalidArgumentError(`invalid bridge name ${c.bridgeName}`);
+  if (c.bridgePrefix !== undefined && !/^[a-zA-Z0-9_.-]{1,6}$/.test(c.bridgePrefix)) throw new InvalidArgumentError(`invalid bridge prefix ${c.bridgePrefix}: 1 to 6 of [a-zA-Z0-9_.-]`);
+  if (c.iptablesChainPrefix !== undefined && !/^[A-Za-z0-9_]{1,16}$/.test(c.iptablesChainPrefix)) throw new InvalidArgumentError(`invalid iptables chain prefix ${c.iptablesChainPrefix}: 1 to 16 of [A-Za-z0-9_]`);
+  if (c.bip) parseCidr(c.bip);
+}
 
 /** Checks one insecure-registry entry the way Docker does: a CIDR, or a host[:port] without scheme or path. */
 export function validateInsecureRegistry(entry: string): string {
@@ -91,6 +123,19 @@ export async function readConfigFile(file: string, mustExist: boolean): Promise<
   const hosts = o["hosts"];
   if (Array.isArray(hosts) && typeof hosts[0] === "string") out.socketPath = hostToSocket(hosts[0]);
   if (o["debug"] === true) out.debug = true;
+  if (s("bridge")) out.bridgeName = s("bridge");
+  if (s("berth-bridge-prefix")) out.bridgePrefix = s("berth-bridge-prefix");
+  if (s("bip")) out.bip = s("bip");
+  if (s("iptables-chain-prefix")) out.iptablesChainPrefix = s("iptables-chain-prefix");
+  const pools = o["default-address-pools"];
+  if (pools !== undefined) {
+    if (!Array.isArray(pools) || pools.some((p) => typeof p !== "object" || p === null || typeof p.base !== "string" || typeof p.size !== "number")) {
+      throw new InvalidArgumentError(`config file ${file}: "default-address-pools" must be a list of {"base": CIDR, "size": number}`);
+    }
+    out.addressPools = (pools as AddressPool[]).map((p) => ({ base: p.base, size: p.size }));
+    validatePools(out.addressPools);
+  }
+  checkNetworkNames(out);
   const insecure = o["insecure-registries"];
   if (insecure !== undefined) {
     if (!Array.isArray(insecure) || insecure.some((v) => typeof v !== "string")) {
@@ -144,6 +189,23 @@ export function parseFlags(argv: string[]): { flags: Partial<DaemonConfig>; help
       case "--insecure-registry":
         flags.insecureRegistries = [...(flags.insecureRegistries ?? []), validateInsecureRegistry(val())];
         break;
+      case "-b":
+      case "--bridge":
+      case "--bridge-name":
+        flags.bridgeName = val();
+        break;
+      case "--bridge-prefix":
+        flags.bridgePrefix = val();
+        break;
+      case "--bip":
+        flags.bip = val();
+        break;
+      case "--default-address-pool":
+        flags.addressPools = [...(flags.addressPools ?? []), parsePoolFlag(val())];
+        break;
+      case "--iptables-chain-prefix":
+        flags.iptablesChainPrefix = val();
+        break;
       case "-D":
       case "--debug":
         flags.debug = true;
@@ -156,6 +218,7 @@ export function parseFlags(argv: string[]): { flags: Partial<DaemonConfig>; help
         throw new InvalidArgumentError(`unknown flag: ${a}`);
     }
   }
+  checkNetworkNames(flags);
   return { flags, help };
 }
 

@@ -26,6 +26,11 @@ Options:
       --config-file PATH      daemon config (default /etc/berth/daemon.json)
       --insecure-registry R   allow HTTP (after HTTPS) for registry R: host:port or
                               IPv4 CIDR; repeatable
+  -b, --bridge NAME           device of the default bridge network (default berth0)
+      --bridge-prefix P       prefix of user networks' bridge devices (default br-)
+      --bip CIDR              default bridge gateway address and prefix (default: from the pools)
+      --default-address-pool base=CIDR,size=N   subnet pool for networks; repeatable
+      --iptables-chain-prefix P   name prefix of berth's iptables chains (default BERTH)
   -D, --debug                 log more
 `;
 
@@ -79,10 +84,11 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     log(`${sig}: shutting down; containers keep running`);
-    daemon.close();
+    const closed = Promise.resolve(daemon.close()).catch((e) => log(`closing: ${e}`));
     server.close();
     server.closeAllConnections();
     void (async () => {
+      await closed;
       await fs.rm(config.socketPath, { force: true });
       await fs.rm(config.pidFile, { force: true });
       await unlock();

@@ -11,6 +11,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cleanNetwork, netFlags, netNamesFor, networkLeaks, type DaemonNetNames } from "./network-leaks.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const BERTHD = path.join(REPO_ROOT, "dist/src/daemon/main.js");
@@ -54,6 +55,8 @@ export interface ApiResponse {
 export class TestDaemon {
   private proc?: ChildProcess;
   stderrLog = "";
+  /** This daemon's own bridge, device prefix and iptables chain prefix (unique per daemon). */
+  readonly net: DaemonNetNames;
 
   constructor(
     readonly root: string,
@@ -61,7 +64,9 @@ export class TestDaemon {
     readonly dataRoot: string,
     readonly execRoot: string,
     readonly cgroupParent: string,
-  ) {}
+  ) {
+    this.net = netNamesFor(path.basename(root));
+  }
 
   get env(): NodeJS.ProcessEnv {
     return { DOCKER_HOST: `unix://${this.socket}`, BERTH_HOST: `unix://${this.socket}`, DOCKER_CONFIG: path.join(this.root, "docker-config") };
@@ -70,7 +75,7 @@ export class TestDaemon {
   async start(extraArgs: string[] = []): Promise<void> {
     await fs.mkdir(this.root, { recursive: true });
     if (!existsSync(path.join(this.root, "daemon.json"))) await fs.writeFile(path.join(this.root, "daemon.json"), "{}\n");
-    this.proc = spawn(process.execPath, [BERTHD, "-H", `unix://${this.socket}`, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--cgroup-parent", this.cgroupParent, "--config-file", path.join(this.root, "daemon.json"), ...extraArgs], {
+    this.proc = spawn(process.execPath, [BERTHD, "-H", `unix://${this.socket}`, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--cgroup-parent", this.cgroupParent, "--config-file", path.join(this.root, "daemon.json"), ...netFlags(this.net), ...extraArgs], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     this.proc.stderr!.on("data", (b) => (this.stderrLog += b));
@@ -188,6 +193,7 @@ async function findLeaks(d: TestDaemon): Promise<string[]> {
       if ((await fs.stat(path.join(dir, sub)).catch(() => undefined))?.isDirectory()) leaks.push(`cgroup ${path.join(dir, sub)}`);
     }
   }
+  leaks.push(...(await networkLeaks(d.net)));
   return leaks;
 }
 
@@ -222,6 +228,7 @@ async function hardCleanup(d: TestDaemon): Promise<void> {
     }
     await fs.rmdir(dir).catch(() => {});
   }
+  await cleanNetwork(d.net).catch(() => {});
   await fs.rm(d.root, { recursive: true, force: true }).catch(() => {});
 }
 

@@ -10,6 +10,7 @@ import type { ImageService } from "../../engine/images/image-service.js";
 import { readLog, followLog } from "../../store/logs/k8s-log.js";
 import { parseCreateBody } from "../container-wire.js";
 import { toInspect, toSummary } from "../container-view.js";
+import type { ContainerNetView } from "../network-view.js";
 import { readJsonObject, sendJson, sendNoContent } from "../http-io.js";
 import { encodeEntry } from "../log-frames.js";
 import type { Router } from "../router.js";
@@ -32,7 +33,7 @@ function parseSince(v: string | undefined, name: string): number | undefined {
   return Number(v);
 }
 
-export function addContainerRoutes(r: Router, svc: ContainerService, images: ImageService): void {
+export function addContainerRoutes(r: Router, svc: ContainerService, images: ImageService, netView?: (rec: ContainerRecord) => ContainerNetView): void {
   r.add("POST", "/containers/create", async (ctx) => {
     const name = ctx.query.str("name");
     const body = await readJsonObject(ctx.req);
@@ -54,7 +55,7 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
       if (!all && !filters["status"] && rec.state.status !== "running" && rec.state.status !== "paused") continue;
       if (!(await matchesFilters(rec, filters, images))) continue;
       const sizes = size ? await svc.sizes(rec.id) : undefined;
-      out.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs }));
+      out.push(toSummary(rec, { binds: bindsOf(rec), sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs, net: netView?.(rec) }));
       if (limit > 0 && out.length >= limit) break;
     }
     sendJson(ctx.res, 200, out);
@@ -62,7 +63,7 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
 
   r.add("GET", "/containers/{id}/json", async (ctx) => {
     const rec = svc.get(ctx.params["id"]!);
-    const body: Record<string, unknown> = toInspect(rec, { containerDir: svc.containerDir(rec.id), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id) });
+    const body: Record<string, unknown> = toInspect(rec, { containerDir: svc.containerDir(rec.id), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id), net: netView?.(rec) });
     if (ctx.query.bool("size")) {
       const s = await svc.sizes(rec.id);
       body["SizeRw"] = s.sizeRw;

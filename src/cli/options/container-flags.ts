@@ -41,6 +41,14 @@ export interface ContainerFlags {
   publish: string[];
   expose: string[];
   platform?: string;
+  publishAll?: boolean;
+  ip?: string;
+  networkAlias?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOption?: string[];
+  addHost?: string[];
+  macAddress?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -82,5 +90,13 @@ export function addContainerFlags(cmd: Command): Command {
     .option("-h, --hostname <name>", "Container host name")
     .option("-p, --publish <list>", "Publish a container's port(s) to the host", collect, [])
     .option("--expose <list>", "Expose a port or a range of ports", collect, [])
-    .option("--platform <platform>", "Set platform if server is multi-platform capable");
+    .option("--platform <platform>", "Set platform if server is multi-platform capable")
+    .option("-P, --publish-all", "Publish all exposed ports to random ports")
+    .option("--ip <address>", "IPv4 address (e.g., 172.30.100.104)")
+    .option("--network-alias <list>", "Add network-scoped alias for the container", collect, [])
+    .option("--dns <list>", "Set custom DNS servers", collect, [])
+    .option("--dns-search <list>", "Set custom DNS search domains", collect, [])
+    .option("--dns-option <list>", "Set DNS options", collect, [])
+    .option("--add-host <list>", "Add a custom host-to-IP mapping (host:ip)", collect, [])
+    .option("--mac-address <string>", "Container MAC address (e.g., 92:d0:c6:0a:29:33)");
 }

@@ -15,7 +15,7 @@ import {
   parseEnvFile,
   parseLabels,
   parseMount,
-  parsePublish,
+  parsePublishRanges,
   parseRamBytes,
   parseRestart,
   parseSwap,
@@ -72,11 +72,15 @@ function buildHostConfig(flags: ContainerFlags, readOnlyVolumes: string[]): Host
   if (flags.publish.length > 0) {
     const bindings: Record<string, PortBinding[]> = {};
     for (const spec of flags.publish) {
-      const { port, binding } = parsePublish(spec);
-      (bindings[port] ??= []).push(binding);
+      for (const { port, binding } of parsePublishRanges(spec)) (bindings[port] ??= []).push(binding);
     }
     host.PortBindings = bindings;
   }
+  if (flags.publishAll) host.PublishAllPorts = true;
+  if (flags.dns?.length) host.Dns = flags.dns;
+  if (flags.dnsSearch?.length) host.DnsSearch = flags.dnsSearch;
+  if (flags.dnsOption?.length) host.DnsOptions = flags.dnsOption;
+  if (flags.addHost?.length) host.ExtraHosts = flags.addHost;
   for (const key of Object.keys(host) as Array<keyof HostConfig>) if (host[key] === undefined) delete host[key];
   return host;
 }
@@ -96,7 +100,7 @@ export function buildCreateRequest(input: CreateInputs): ContainerCreateRequest 
   }
   const exposed: Record<string, Record<string, never>> = {};
   for (const spec of flags.expose) exposed[spec.includes("/") ? spec : `${spec}/tcp`] = {};
-  for (const spec of flags.publish) exposed[parsePublish(spec).port] = {};
+  for (const spec of flags.publish) for (const p of parsePublishRanges(spec)) exposed[p.port] = {};
 
   const interactive = Boolean(flags.interactive);
   const body: ContainerCreateRequest = {
@@ -126,6 +130,19 @@ export function buildCreateRequest(input: CreateInputs): ContainerCreateRequest 
   const mode = flags.network;
   if (mode && !["default", "bridge", "host", "none"].includes(mode) && !mode.startsWith("container:")) {
     body.NetworkingConfig = { EndpointsConfig: { [mode]: {} } };
+  }
+  // --network-alias, --ip, --mac-address travel in the primary network's endpoint settings, as the docker CLI sends them
+  if (flags.networkAlias?.length || flags.ip || flags.macAddress) {
+    const key = !mode || mode === "default" ? "bridge" : mode;
+    body.NetworkingConfig = {
+      EndpointsConfig: {
+        [key]: {
+          ...(flags.networkAlias?.length ? { Aliases: flags.networkAlias } : {}),
+          ...(flags.ip ? { IPAMConfig: { IPv4Address: flags.ip } } : {}),
+          ...(flags.macAddress ? { MacAddress: flags.macAddress } : {}),
+        },
+      },
+    };
   }
   return body;
 }

@@ -205,3 +205,33 @@ export function parsePublish(text: string): { port: string; binding: { HostIp: s
   if (!/^\d+$/.test(containerPort)) throw new FlagError(`invalid containerPort: ${containerPort}`);
   return { port: `${containerPort}/${proto}`, binding: { HostIp: hostIp, HostPort: hostPort } };
 }
+
+/**
+ * `-p` with ranges, as the docker CLI expands them (nat.ParsePortSpec):
+ * "8000-8001:80-81" → two bindings; "8000-8010:80" → one binding whose
+ * HostPort is the range (the daemon picks a free port in it); "80-81" → two
+ * random host ports.
+ */
+export function parsePublishRanges(text: string): Array<{ port: string; binding: { HostIp: string; HostPort: string } }> {
+  const [spec, proto = "tcp"] = text.split("/");
+  if (!/^(tcp|udp|sctp)$/.test(proto)) throw new FlagError(`invalid proto: ${proto}`);
+  const parts = spec!.split(":");
+  const containerPart = parts.pop()!;
+  const hostPart = parts.pop() ?? "";
+  const hostIp = parts.join(":").replace(/^\[|\]$/g, "");
+  const range = (t: string, what: string): [number, number] => {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(t);
+    if (!m) throw new FlagError(`invalid ${what}: ${t}`);
+    const a = Number(m[1]);
+    const b = Number(m[2] ?? m[1]);
+    if (a < 1 || b > 65535 || b < a) throw new FlagError(`invalid ${what}: ${t}`);
+    return [a, b];
+  };
+  const [c1, c2] = range(containerPart, "containerPort");
+  const count = c2 - c1 + 1;
+  if (hostPart === "") return Array.from({ length: count }, (_, i) => ({ port: `${c1 + i}/${proto}`, binding: { HostIp: hostIp, HostPort: "" } }));
+  const [h1, h2] = range(hostPart, "hostPort");
+  if (count === 1) return [{ port: `${c1}/${proto}`, binding: { HostIp: hostIp, HostPort: h1 === h2 ? String(h1) : `${h1}-${h2}` } }];
+  if (h2 - h1 + 1 !== count) throw new FlagError(`invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
+  return Array.from({ length: count }, (_, i) => ({ port: `${c1 + i}/${proto}`, binding: { HostIp: hostIp, HostPort: String(h1 + i) } }));
+}

@@ -34,6 +34,8 @@ import { nextDelay, shouldRestart } from "./restart-policy.js";
 import { startContainer } from "./start-container.js";
 import { HealthMonitor } from "./health-monitor.js";
 import { containerEnv } from "./spec-input.js";
+import type { ContainerNetworking } from "./container-networking.js";
+import type { NetworkSetup } from "../networks/types.js";
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -48,6 +50,8 @@ export interface ContainerServiceDeps {
   execRoot: string;
   cgroupParent: string;
   log?: (msg: string) => void;
+  /** Bridge networks, addresses, ports (engine/networks); absent = every container gets "none". */
+  network?: ContainerNetworking;
 }
 
 export type WaitCondition = "not-running" | "next-exit" | "removed";
@@ -63,6 +67,8 @@ export class ContainerService {
   private readonly restartDelays = new Map<string, number>();
   /** Health checks of running containers (health-monitor.ts). */
   readonly health: HealthMonitor;
+  /** Containers whose runtime state the exit handler has deleted since their last start. */
+  private readonly runtimeDeleted = new Set<string>();
 
   constructor(private readonly d: ContainerServiceDeps) {
     this.events.setMaxListeners(0);
@@ -191,6 +197,7 @@ export class ContainerService {
       const runtime = input.hostConfig.runtime || this.d.defaultRuntime;
       if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
       const rec = newRecord(id, name, image, input, runtime);
+      await this.d.network?.onCreate({ id, networkMode: rec.hostConfig.networkMode, endpoints: input.endpoints ?? {} });
       await this.d.layers.prepare(id, image.topChainId);
       if (this.d.mounts) {
         const r = await this.d.mounts.resolve(rec, (ref) => this.get(ref));
@@ -208,6 +215,7 @@ export class ContainerService {
     } catch (e) {
       releaseVolumes();
       this.d.store.releaseName(name, id);
+      await this.d.network?.onRemove(id).catch(() => {});
       await this.d.layers.remove(id).catch(() => {});
       if (!this.d.store.get(id)) await this.d.mounts?.discard(createdVolumes);
       throw e;
@@ -249,9 +257,11 @@ export class ContainerService {
     if (!rec) return;
     if (isRunning(rec.state)) throw new ConflictError(`cannot remove container "/${rec.name}": container is running`);
     const runtime = this.runtimeFor(rec);
-    await runtime.delete(id).catch(() => {});
+    // the exit handler already deleted the runtime's container (one runc process less on `run --rm`)
+    if (!this.runtimeDeleted.delete(id)) await runtime.delete(id).catch(() => {});
     await this.d.layers.unmount(this.rootfsPath(id));
     await this.d.store.delete(id);
+    await this.d.network?.onRemove(id).catch((e) => this.d.log?.(`network cleanup ${id}: ${e}`));
     await this.d.layers.remove(id);
     await this.d.mounts?.release(rec);
     if (removeVolumes) await this.d.mounts?.removeAnonymous(rec);
@@ -281,6 +291,19 @@ export class ContainerService {
 
   // ---- start / stop / kill -------------------------------------------------
 
+  /** The network namespace and addresses for a start: berth's sandbox, or another container's namespace. */
+  private async setUpNetwork(rec: ContainerRecord): Promise<NetworkSetup> {
+    const mode = rec.hostConfig.networkMode;
+    if (mode.startsWith("container:")) {
+      const other = this.get(mode.slice("container:".length));
+      if (other.state.status !== "running" && other.state.status !== "paused") throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
+      return { nsPath: `/proc/${other.state.pid}/ns/net`, addresses: [], aliases: [] };
+    }
+    if (!this.d.network) return { addresses: [], aliases: [] };
+    const hc = rec.hostConfig;
+    return this.d.network.setUp({ id: rec.id, name: rec.name, networkMode: mode, portBindings: hc.portBindings, publishAllPorts: hc.publishAllPorts, exposedPorts: rec.config.exposedPorts });
+  }
+
   async start(ref: string): Promise<void> {
     const rec = this.get(ref);
     await this.lock.run(rec.id, async () => {
@@ -289,6 +312,7 @@ export class ContainerService {
       if (isRunning(cur.state)) throw new NotModifiedError(`container ${cur.id} is already running`);
       const runtime = this.runtimeFor(cur);
       const opts = this.createOptions(cur);
+      this.runtimeDeleted.delete(cur.id);
       await fs.rm(path.join(this.exitDir(), cur.id), { force: true });
       let startedAt = new Date().toISOString();
       try {
@@ -301,6 +325,7 @@ export class ContainerService {
           containerDir: this.d.store.dir(cur.id),
           resolveUser: this.d.resolveUser,
           cgroupParent: this.d.cgroupParent,
+          setUpNetwork: () => this.setUpNetwork(cur),
           beforeStart: async () => {
             startedAt = new Date().toISOString();
           },
@@ -312,6 +337,7 @@ export class ContainerService {
         this.events.emit("event", { type: "container", action: "start", id: cur.id });
       } catch (e) {
         await runtime.delete(cur.id).catch(() => {});
+        await this.d.network?.tearDown(cur.id).catch(() => {});
         await this.d.layers.unmount(this.rootfsPath(cur.id)).catch(() => {});
         await this.d.mounts?.release(cur);
         const exitCode = startFailureExitCode(e);
@@ -421,7 +447,11 @@ export class ContainerService {
       const runtime = this.runtimeFor(rec);
       const exit = await runtime.readExit(this.createOptions(rec));
       if (!exit) return;
-      await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
+      await runtime.delete(id).then(
+        () => this.runtimeDeleted.add(id),
+        (e) => this.d.log?.(`runtime delete ${id}: ${e}`),
+      );
+      await this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`));
       await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
       await this.d.mounts?.release(rec);
       await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) });
@@ -534,6 +564,7 @@ export class ContainerService {
       if (!st || st.status === "stopped") {
         await this.lock.run(rec.id, async () => {
           await runtime.delete(rec.id).catch(() => {});
+          await this.d.network?.tearDown(rec.id).catch(() => {});
           await this.d.layers.unmount(this.rootfsPath(rec.id)).catch(() => {});
           await this.d.mounts?.release(rec);
           await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: 255, finishedAt: new Date().toISOString(), oomKilled: false, error: "container process vanished while berthd was down" }) });

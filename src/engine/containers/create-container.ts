@@ -14,6 +14,8 @@ export interface CreateContainerInput {
   name?: string;
   config: ContainerConfig;
   hostConfig: HostConfigSpec;
+  /** NetworkingConfig.EndpointsConfig: network name → aliases, static address, MAC. */
+  endpoints?: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>;
 }
 
 function envKey(e: string): string {

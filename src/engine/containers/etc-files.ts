@@ -7,6 +7,8 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { containerHosts as networkHosts } from "../../network/hosts-file.js";
+import { containerResolvConf as networkResolvConf } from "../../network/resolv-conf.js";
 
 export interface EtcFiles {
   hostnamePath: string;
@@ -75,16 +77,36 @@ async function readOr(file: string, fallback: string): Promise<string> {
   }
 }
 
+export interface EtcFileOptions {
+  hostname: string;
+  hostNetwork: boolean;
+  extraHosts: string[];
+  dns: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** The container's addresses on its networks (none: no network). */
+  addresses?: string[];
+  /** Network aliases, listed on the container's own /etc/hosts line. */
+  aliases?: string[];
+  /** User-defined networks: the embedded DNS server, the only nameserver. */
+  embeddedDns?: string;
+  /** What --add-host NAME:host-gateway resolves to. */
+  hostGatewayIp?: string;
+}
+
 /** Writes the three files for a start; host networking uses the host's own files. */
-export async function writeEtcFiles(
-  containerDir: string,
-  opts: { hostname: string; hostNetwork: boolean; extraHosts: string[]; dns: string[] },
-): Promise<EtcFiles> {
+export async function writeEtcFiles(containerDir: string, opts: EtcFileOptions): Promise<EtcFiles> {
   const p = etcFilePaths(containerDir);
   const hostResolv = await readOr("/etc/resolv.conf", "");
-  const hosts = opts.hostNetwork ? await readOr("/etc/hosts", containerHosts(os.hostname())) : containerHosts(opts.hostname, opts.extraHosts);
+  const addresses = opts.addresses ?? [];
+  const hosts = opts.hostNetwork
+    ? await readOr("/etc/hosts", containerHosts(os.hostname()))
+    : // Docker's layout; with no address (--network none) there is no hostname line, as in Docker
+      networkHosts({ hostname: opts.hostname, addresses, aliases: opts.aliases, extraHosts: opts.extraHosts, hostGatewayIp: opts.hostGatewayIp });
+  const custom = opts.dns.length || opts.dnsSearch?.length || opts.dnsOptions?.length;
+  const resolv = opts.hostNetwork && !custom ? hostResolv : networkResolvConf(hostResolv, { dns: opts.dns, dnsSearch: opts.dnsSearch, dnsOptions: opts.dnsOptions, embeddedDns: opts.embeddedDns });
   await fs.writeFile(p.hostnamePath, opts.hostname + "\n");
   await fs.writeFile(p.hostsPath, hosts);
-  await fs.writeFile(p.resolvConfPath, opts.hostNetwork && !opts.dns.length ? hostResolv : containerResolvConf(hostResolv, opts.dns));
+  await fs.writeFile(p.resolvConfPath, resolv);
   return p;
 }

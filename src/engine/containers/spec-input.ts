@@ -58,6 +58,8 @@ export function buildSpecInput(args: {
   home: string;
   mounts: MountSpec[];
   cgroupParent: string;
+  /** A network namespace to join (berth's sandbox or another container's). */
+  netnsPath?: string;
 }): SpecInput {
   const { rec, rootfs, etc, user } = args;
   const hc = rec.hostConfig;
@@ -81,7 +83,7 @@ export function buildSpecInput(args: {
     openStdin: rec.config.openStdin,
     hostname,
     mounts,
-    network: hostNetwork ? { mode: "host" } : { mode: "none" },
+    network: args.netnsPath ? { mode: "path", path: args.netnsPath } : hostNetwork ? { mode: "host" } : { mode: "none" },
     resources: {
       memory: hc.memory || undefined,
       memorySwap: hc.memorySwap || undefined,

@@ -16,6 +16,7 @@ import { writeEtcFiles } from "./etc-files.js";
 import { parseBind } from "./mount-parse.js";
 import { buildSpecInput } from "./spec-input.js";
 import type { ContainerRecord, MountSpec } from "./types.js";
+import type { NetworkSetup } from "../networks/types.js";
 
 export interface StartArgs {
   rec: ContainerRecord;
@@ -29,6 +30,8 @@ export interface StartArgs {
   /** Mounts the container's volumes and fills their sources (engine/volumes/container-mounts.ts). */
   setupVolumes?: (mounts: MountSpec[], rootfs: string) => Promise<void>;
   beforeStart: () => Promise<void>;
+  /** Builds the container's network sandbox (the caller tears it down if the start fails). */
+  setUpNetwork?: () => Promise<NetworkSetup>;
 }
 
 export async function userMounts(rec: ContainerRecord): Promise<MountSpec[]> {
@@ -56,11 +59,19 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   await a.layers.mount(rec.id, a.rootfs);
   await a.setupVolumes?.(mounts, a.rootfs);
   const hostNetwork = rec.hostConfig.networkMode === "host";
+  const net: NetworkSetup = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
+  net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
   const etc = await writeEtcFiles(a.containerDir, {
     hostname: rec.config.hostname || rec.id.slice(0, 12),
     hostNetwork,
     extraHosts: rec.hostConfig.extraHosts ?? [],
     dns: rec.hostConfig.dns ?? [],
+    dnsSearch: rec.hostConfig.dnsSearch,
+    dnsOptions: rec.hostConfig.dnsOptions,
+    addresses: net.addresses,
+    aliases: net.aliases,
+    embeddedDns: net.embeddedDns,
+    hostGatewayIp: net.gateway,
   });
   const { user, home } = await a.resolveUser(a.rootfs, rec.config.user);
   if (rec.config.workingDir) {
@@ -69,10 +80,11 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   }
   // mount points for the /etc files and user mounts must exist in the rootfs (runc creates them too,
   // but creating them here keeps symlinks inside the container from pointing the mount at the host)
-  const input = buildSpecInput({ rec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent });
+  const input = buildSpecInput({ rec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent, netnsPath: net.nsPath });
   await fs.mkdir(opts.bundleDir, { recursive: true });
   await fs.mkdir(opts.stateDir, { recursive: true });
   await runtime.writeBundle(opts.bundleDir, input);
+  await net.ready;
   const { pid } = await runtime.create(opts);
   await a.beforeStart();
   await runtime.start(rec.id);

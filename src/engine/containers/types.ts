@@ -77,8 +77,14 @@ export interface HostConfigSpec {
   capAdd: string[] | null;
   capDrop: string[] | null;
   privileged: boolean;
-  /** "none" | "host" | "default" | "bridge" (bridge falls back to none until networks land). */
+  /** "none" | "host" | "default" | "bridge" | a network name or ID | "container:<id>". */
   networkMode: string;
+  /** -p: "80/tcp" → host bindings (HostPort "", "8080" or "8080-8090"). */
+  portBindings?: Record<string, Array<{ hostIp: string; hostPort: string }> | null>;
+  /** -P */
+  publishAllPorts?: boolean;
+  dnsSearch?: string[];
+  dnsOptions?: string[];
   init: boolean | null;
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   securityOpt: string[] | null;

@@ -1,0 +1,93 @@
+/**
+ * Networks as the engine models them.
+ *
+ * A *network* is a durable record (store/metadata/network-store.ts): its
+ * driver (bridge; "host" and "null" for the two predefined entries), its
+ * subnet and gateway (IPAM), its bridge device and which containers are
+ * *members* (connected, running or not, with their aliases and static
+ * address). A *sandbox* is the runtime side of one running container: its
+ * network namespace and one *endpoint* (veth, address, MAC) per network, plus
+ * its published ports. Sandboxes live under the exec root (they die with the
+ * host, as the namespaces do) and are what IPAM counts as addresses in use.
+ */
+
+export interface MemberConfig {
+  aliases: string[];
+  /** --ip: a static address. */
+  ipv4Address?: string;
+  /** --mac-address. */
+  macAddress?: string;
+}
+
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  driver: "bridge" | "host" | "null";
+  created: string;
+  internal: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  /** Absent for host and none. */
+  ipam?: { subnet: string; gateway: string; ipRange?: string };
+  /** Linux bridge device name (bridge driver). */
+  bridge?: string;
+  /** "bridge", "host" or "none": created by berthd, cannot be removed. */
+  predefined: boolean;
+  members: Record<string, MemberConfig>;
+}
+
+export interface Endpoint {
+  networkId: string;
+  endpointId: string;
+  ifname: string;
+  vethHost: string;
+  ip: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+  aliases: string[];
+}
+
+export interface PublishedPort {
+  proto: "tcp" | "udp";
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  containerIp: string;
+}
+
+export interface SandboxState {
+  containerId: string;
+  nsPath: string;
+  endpoints: Endpoint[];
+  ports: PublishedPort[];
+}
+
+/** A container's network request, from create (HostConfig + NetworkingConfig). */
+export interface EndpointRequest {
+  aliases?: string[];
+  ipv4Address?: string;
+  macAddress?: string;
+}
+
+/** What a container start needs from networking. */
+export interface NetworkSetup {
+  /** The netns to join; undefined = runc makes a fresh one (none) or the host's (host). */
+  nsPath?: string;
+  /** The container's own addresses (for /etc/hosts). */
+  addresses: string[];
+  aliases: string[];
+  /** Set on user-defined networks: the embedded DNS server's address. */
+  embeddedDns?: string;
+  /** The host's address on the container's first network (--add-host host-gateway). */
+  gateway?: string;
+  /** Resolves when the namespace is ready to be joined (built in the background meanwhile). */
+  ready?: Promise<void>;
+}
+
+export interface PortBindingSpec {
+  hostIp: string;
+  /** "" (random), "8080" or a range "8080-8090". */
+  hostPort: string;
+}
