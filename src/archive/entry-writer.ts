@@ -14,6 +14,7 @@
 import { promises as fs, constants } from "node:fs";
 import { InvalidArgumentError } from "../errors/index.js";
 import { cleanEntryName } from "./entry-name.js";
+import { writeFileData } from "./file-data-writer.js";
 import { FsUtilBatch, S_IFBLK, S_IFCHR, S_IFIFO } from "./fsutil.js";
 import { LayerTree } from "./layer-tree.js";
 import { paxTime, type TarHeader } from "./pax-xattrs.js";
@@ -156,7 +157,7 @@ export class EntryWriter {
     const p = this.tree.abs(comps);
     const fh = await fs.open(p, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      for await (const chunk of data) await fh.write(chunk);
+      await writeFileData(fh, data);
       await fh.chown(meta.uid, meta.gid);
       await fh.chmod(meta.perm);
       await fh.utimes(meta.atime, meta.mtime);

@@ -24,6 +24,7 @@ export type Headers = Partial<Header> & Pick<Header, "name">;
 import { S_IFBLK, S_IFCHR, S_IFIFO } from "../fsutil.js";
 
 const S_IFMT = 0o170000;
+const READ_CHUNK = 1024 * 1024;
 
 export interface VisitResult {
   /** Replacement header (or the default one); null drops the entry (and, for a dir, its contents). */
@@ -46,7 +47,10 @@ function writeEntry(pack: Pack, header: Headers, abs?: string): Promise<void> {
       return;
     }
     const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
-    const src = createReadStream(abs!, { flags: "r" });
+    // Big reads for big files: every chunk pays a fixed cost in the read stream, the
+    // tar packer and the HTTP response, and 64 KiB (the default) on 200 MB is 3,200 of them.
+    // The read stops at the size the header announced, whatever the file does meanwhile.
+    const src = createReadStream(abs!, { flags: "r", end: header.size - 1, highWaterMark: Math.min(READ_CHUNK, Math.max(header.size, 16 * 1024)) });
     src.on("error", (e) => {
       sink.destroy(e);
       reject(e);
