@@ -14,7 +14,7 @@
 import { promises as fs, constants } from "node:fs";
 import { InvalidArgumentError } from "../errors/index.js";
 import { cleanEntryName } from "./entry-name.js";
-import { writeFileData } from "./file-data-writer.js";
+import { writeFileData, type EntryData } from "./file-data-writer.js";
 import { FsUtilBatch, S_IFBLK, S_IFCHR, S_IFIFO } from "./fsutil.js";
 import { LayerTree } from "./layer-tree.js";
 import { paxTime, type TarHeader } from "./pax-xattrs.js";
@@ -35,6 +35,16 @@ function metaOf(h: TarHeader): Meta {
   return { uid: h.uid ?? 0, gid: h.gid ?? 0, perm: (h.mode ?? 0o644) & 0o7777, atime, mtime };
 }
 
+/**
+ * How much tar input the parser may hold before it stops reading its source
+ * (its writable highWaterMark; tar-stream's default is 16 KiB). While the
+ * current entry's consumer is busy (a file being opened, a batch being
+ * written), a small buffer fills at once and the source stops: for
+ * `docker cp` that is the request socket, and the CLI on the other end
+ * stalls with it. A few MiB keep the bytes coming meanwhile.
+ */
+export const PARSER_BUFFER_BYTES = 4 * 1024 * 1024;
+
 const DEVICE_TYPE_BITS: Record<string, number> = {
   "character-device": S_IFCHR,
   "block-device": S_IFBLK,
@@ -51,7 +61,7 @@ export class EntryWriter {
     this.tree = new LayerTree(root);
   }
 
-  async apply(h: TarHeader, xattrs: Map<string, Buffer>, data: AsyncIterable<Uint8Array>): Promise<void> {
+  async apply(h: TarHeader, xattrs: Map<string, Buffer>, data: EntryData): Promise<void> {
     const label = `entry ${JSON.stringify(h.name)}`;
     const comps = cleanEntryName(h.name, "entry");
     const meta = metaOf(h);
@@ -151,7 +161,7 @@ export class EntryWriter {
     label: string,
     meta: Meta,
     xattrs: Map<string, Buffer>,
-    data: AsyncIterable<Uint8Array>,
+    data: EntryData,
   ): Promise<void> {
     await this.prepare(comps, label, false);
     const p = this.tree.abs(comps);

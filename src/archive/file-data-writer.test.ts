@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { test } from "node:test";
 import { writeFileData } from "./file-data-writer.js";
 
@@ -13,13 +14,18 @@ async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<str
 }
 
 /** Pieces of `data` in sizes that cycle through `sizes`, yielded asynchronously like a socket's. */
-async function* piecesOf(data: Buffer, sizes: number[]): AsyncGenerator<Uint8Array> {
-  for (let off = 0, i = 0; off < data.length; i++) {
-    const n = sizes[i % sizes.length]!;
-    yield data.subarray(off, off + n);
-    off += n;
-    if (i % 7 === 0) await new Promise((r) => setImmediate(r));
-  }
+function piecesOf(data: Buffer, sizes: number[]): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let off = 0, i = 0; off < data.length; i++) {
+        const n = sizes[i % sizes.length]!;
+        yield data.subarray(off, off + n);
+        off += n;
+        if (i % 7 === 0) await new Promise((r) => setImmediate(r));
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -40,7 +46,7 @@ test("writes every byte in order across many batches, whatever the piece sizes",
   }
 });
 
-test("an empty entry writes nothing; a write error rejects after the reads stop", async (t) => {
+test("an empty entry writes nothing; a write error or a stream error rejects", async (t) => {
   const dir = await tempDir(t);
   const p = path.join(dir, "empty");
   const fh = await fs.open(p, "wx");
@@ -53,5 +59,16 @@ test("an empty entry writes nothing; a write error rejects after the reads stop"
     await assert.rejects(writeFileData(ro, piecesOf(randomBytes(3 * 1024 * 1024), [65536])), { code: "EBADF" });
   } finally {
     await ro.close();
+  }
+
+  const broken = new Readable({ read() {} });
+  const fh2 = await fs.open(path.join(dir, "broken"), "wx");
+  try {
+    const w = writeFileData(fh2, broken);
+    broken.push(Buffer.alloc(2 * 1024 * 1024, 7));
+    broken.destroy(new Error("connection reset"));
+    await assert.rejects(w, /connection reset/);
+  } finally {
+    await fh2.close();
   }
 });
