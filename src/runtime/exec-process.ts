@@ -9,7 +9,7 @@
  * main process, an exec session lives only as long as berthd: Docker's exec
  * sessions do not survive a daemon restart either.
  */
-import { promises as fs } from "node:fs";
+import { mkdirSync, promises as fs, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
@@ -40,16 +40,18 @@ export function execProcessSpec(base: OciProcess, req: ExecRequest, host: HostIn
 export async function startExec(cli: RuntimeCli, opts: CreateOptions, req: ExecRequest, host: HostInfo): Promise<ExecProcess> {
   // with a terminal conmon holds the pty (exec-tty.ts)
   if ((req as TtyExecRequest).tty) return startTtyExec(cli, opts, req, host);
+  // The bundle's files are small and local (the exec root), and this is the latency of every
+  // `docker exec`: synchronous calls cost microseconds where each thread-pool round trip costs
+  // milliseconds on a loaded host. The process file is a plain exclusive write, not
+  // writeJsonAtomic: it lives only until runc has read it, and an exec session does not survive
+  // berthd, so there is nothing to make durable.
   const dir = path.join(opts.bundleDir, "exec");
-  const [specText] = await Promise.all([fs.readFile(path.join(opts.bundleDir, "config.json"), "utf8"), fs.mkdir(dir, { recursive: true })]);
-  const spec = JSON.parse(specText) as OciSpec;
+  const spec = JSON.parse(readFileSync(path.join(opts.bundleDir, "config.json"), "utf8")) as OciSpec;
+  mkdirSync(dir, { recursive: true });
   const tag = randomBytes(6).toString("hex");
   const processFile = path.join(dir, `${tag}.json`);
   const pidFile = path.join(dir, `${tag}.pid`);
-  // A plain exclusive write, not writeJsonAtomic: the file lives only until runc has read it, and
-  // an exec session does not survive berthd, so there is nothing to make durable (the two fsyncs
-  // cost milliseconds on a busy disk, on every exec).
-  await fs.writeFile(processFile, JSON.stringify(execProcessSpec(spec.process, req, host)), { flag: "wx", mode: 0o600 });
+  writeFileSync(processFile, JSON.stringify(execProcessSpec(spec.process, req, host)), { flag: "wx", mode: 0o600 });
   const child = await spawnAttached(runtimeArgs.exec(cli, opts.id, processFile, pidFile));
   // runc's own error (the command cannot be started) arrives on the same stderr as the
   // process' output; keep its head to tell "not found" (127) from "not executable" (126).
