@@ -38,7 +38,7 @@ test("writes every byte in order across many batches, whatever the piece sizes",
     const fh = await fs.open(p, "wx");
     const input = sizes[0] === 1 ? data.subarray(0, 100_000) : data; // 1-byte pieces on a smaller file
     try {
-      assert.equal(await writeFileData(fh, piecesOf(input, sizes)), input.length);
+      assert.equal(await writeFileData(fh.fd, piecesOf(input, sizes)), input.length);
     } finally {
       await fh.close();
     }
@@ -50,13 +50,13 @@ test("an empty entry writes nothing; a write error or a stream error rejects", a
   const dir = await tempDir(t);
   const p = path.join(dir, "empty");
   const fh = await fs.open(p, "wx");
-  assert.equal(await writeFileData(fh, piecesOf(Buffer.alloc(0), [1])), 0);
+  assert.equal(await writeFileData(fh.fd, piecesOf(Buffer.alloc(0), [1])), 0);
   await fh.close();
   assert.equal((await fs.stat(p)).size, 0);
 
   const ro = await fs.open(p, "r"); // not writable: EBADF from writev
   try {
-    await assert.rejects(writeFileData(ro, piecesOf(randomBytes(3 * 1024 * 1024), [65536])), { code: "EBADF" });
+    await assert.rejects(writeFileData(ro.fd, piecesOf(randomBytes(3 * 1024 * 1024), [65536])), { code: "EBADF" });
   } finally {
     await ro.close();
   }
@@ -64,7 +64,7 @@ test("an empty entry writes nothing; a write error or a stream error rejects", a
   const broken = new Readable({ read() {} });
   const fh2 = await fs.open(path.join(dir, "broken"), "wx");
   try {
-    const w = writeFileData(fh2, broken);
+    const w = writeFileData(fh2.fd, broken);
     broken.push(Buffer.alloc(2 * 1024 * 1024, 7));
     broken.destroy(new Error("connection reset"));
     await assert.rejects(w, /connection reset/);

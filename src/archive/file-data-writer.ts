@@ -14,11 +14,11 @@
  * BATCH_BYTES × (MAX_IN_FLIGHT + 1).
  *
  * The promise settles only when no write is pending any more (the caller
- * closes the file right after): with the byte count once the entry has ended
+ * closes the fd right after): with the byte count once the entry has ended
  * and everything is written, or with the first error (of a write, or of the
  * entry stream), after which the stream is left paused.
  */
-import type { FileHandle } from "node:fs/promises";
+import { writev } from "node:fs";
 
 const BATCH_BYTES = 1024 * 1024;
 const MAX_IN_FLIGHT = 4;
@@ -34,8 +34,8 @@ export interface EntryData {
   readonly destroyed?: boolean;
 }
 
-/** Writes `data` at offset 0.. of `fh`; resolves with the number of bytes written. */
-export function writeFileData(fh: FileHandle, data: EntryData): Promise<number> {
+/** Writes `data` at offset 0.. of the open file `fd`; resolves with the number of bytes written. */
+export function writeFileData(fd: number, data: EntryData): Promise<number> {
   return new Promise((resolve, reject) => {
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
@@ -69,7 +69,7 @@ export function writeFileData(fh: FileHandle, data: EntryData): Promise<number> 
       batchBytes = 0;
       inFlight++;
       if (inFlight >= MAX_IN_FLIGHT) data.pause();
-      writevAll(fh, bufs, at).then(
+      writevAll(fd, bufs, at).then(
         () => {
           inFlight--;
           if (!failure && !ended && inFlight === MAX_IN_FLIGHT - 1) data.resume();
@@ -107,12 +107,12 @@ export function writeFileData(fh: FileHandle, data: EntryData): Promise<number> 
 }
 
 /** writev until every byte of `bufs` is at `position…` (a short write is rare on local files, not impossible). */
-async function writevAll(fh: FileHandle, bufs: Uint8Array[], position: number): Promise<void> {
+async function writevAll(fd: number, bufs: Uint8Array[], position: number): Promise<void> {
   let rest = bufs;
   let at = position;
   for (;;) {
     const total = rest.reduce((n, b) => n + b.length, 0);
-    const { bytesWritten } = await fh.writev(rest, at);
+    const bytesWritten = await writevAt(fd, rest, at);
     if (bytesWritten >= total) return;
     at += bytesWritten;
     let skip = bytesWritten;
@@ -127,4 +127,8 @@ async function writevAll(fh: FileHandle, bufs: Uint8Array[], position: number): 
     }
     rest = next;
   }
+}
+
+function writevAt(fd: number, bufs: Uint8Array[], position: number): Promise<number> {
+  return new Promise((resolve, reject) => writev(fd, bufs, position, (err, n) => (err ? reject(err) : resolve(n))));
 }

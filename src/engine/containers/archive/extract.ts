@@ -16,7 +16,7 @@
  *   - noOverwriteDirNonDir: replacing a directory by a non-directory or the
  *     reverse fails with Docker's message.
  */
-import { promises as fs } from "node:fs";
+import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import tar from "tar-stream";
@@ -36,7 +36,12 @@ async function checkOverwrite(destDir: string, h: TarHeader): Promise<void> {
   const comps = cleanEntryName(h.name);
   if (comps.length === 0) return;
   const target = path.join(destDir, ...comps);
-  const st = await fs.lstat(target).catch(() => undefined);
+  let st;
+  try {
+    st = lstatSync(target); // synchronous, as EntryWriter's per-entry calls (archive/entry-writer.ts)
+  } catch {
+    st = undefined;
+  }
   if (!st) return;
   const entryIsDir = h.type === "directory";
   if (st.isDirectory() && !entryIsDir) throw new InvalidArgumentError(`cannot overwrite directory "${target}" with non-directory "${h.name}"`);
