@@ -14,8 +14,14 @@
  * never descends into something mounted inside it.
  *
  * Sockets cannot be archived and are skipped, as Docker does.
+ *
+ * The walk's metadata calls (lstat, readdir, readlink) are synchronous: local
+ * filesystem work of microseconds each, where an async call is a thread-pool
+ * round trip that costs a millisecond or more on a loaded host, in series
+ * with the stream (as in archive/entry-writer.ts). File contents are read
+ * asynchronously, 1 MiB at a time.
  */
-import { createReadStream, promises as fs, type Stats } from "node:fs";
+import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Header, Pack } from "tar-stream";
 
@@ -68,7 +74,7 @@ export async function headerFor(abs: string, name: string, st: Stats): Promise<H
     case 0o100000:
       return { ...base, type: "file", size: st.size };
     case 0o120000:
-      return { ...base, type: "symlink", linkname: await fs.readlink(abs) };
+      return { ...base, type: "symlink", linkname: readlinkSync(abs) };
     case S_IFCHR:
     case S_IFBLK:
       return {
@@ -95,7 +101,7 @@ export class TreePacker {
 
   /** Writes `abs` as entry `name` (and, for a directory, everything below it). */
   async add(abs: string, name: string, rootDev?: number): Promise<void> {
-    const st = await fs.lstat(abs);
+    const st = lstatSync(abs);
     const dev = rootDev ?? st.dev;
     let header = await headerFor(abs, name, st);
     if (!header) return;
@@ -121,8 +127,8 @@ export class TreePacker {
 
   /** Writes the children of directory `abs`, named under `prefix` ("" = at the archive root). */
   async addChildren(abs: string, prefix: string, rootDev?: number): Promise<void> {
-    const dev = rootDev ?? (await fs.lstat(abs)).dev;
-    const names = (await fs.readdir(abs)).sort();
+    const dev = rootDev ?? lstatSync(abs).dev;
+    const names = readdirSync(abs).sort();
     for (const n of names) await this.add(path.join(abs, n), prefix === "" ? n : `${prefix}/${n}`, dev);
   }
 }
