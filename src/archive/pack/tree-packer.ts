@@ -61,6 +61,12 @@ function writeEntry(pack: Pack, header: Headers, abs?: string): Promise<void> {
       sink.destroy(e);
       reject(e);
     });
+    // The whole archive torn down (its reader went away): the entry's sink errors while the file
+    // is being piped into it; without a listener that error would be thrown as an uncaught one.
+    sink.on("error", (e: Error) => {
+      src.destroy();
+      reject(e);
+    });
     src.pipe(sink);
   });
 }
@@ -101,6 +107,7 @@ export class TreePacker {
 
   /** Writes `abs` as entry `name` (and, for a directory, everything below it). */
   async add(abs: string, name: string, rootDev?: number): Promise<void> {
+    if (this.isAbandoned()) return;
     const st = lstatSync(abs);
     const dev = rootDev ?? st.dev;
     let header = await headerFor(abs, name, st);
@@ -125,10 +132,16 @@ export class TreePacker {
     }
   }
 
+  /** The archive was torn down (its reader went away): the rest of the walk is pointless. */
+  private isAbandoned(): boolean {
+    const p = this.pack as unknown as { destroying?: boolean; destroyed?: boolean };
+    return p.destroying === true || p.destroyed === true;
+  }
+
   /** Writes the children of directory `abs`, named under `prefix` ("" = at the archive root). */
   async addChildren(abs: string, prefix: string, rootDev?: number): Promise<void> {
     const dev = rootDev ?? lstatSync(abs).dev;
     const names = readdirSync(abs).sort();
-    for (const n of names) await this.add(path.join(abs, n), prefix === "" ? n : `${prefix}/${n}`, dev);
+    for (const n of names) if (!this.isAbandoned()) await this.add(path.join(abs, n), prefix === "" ? n : `${prefix}/${n}`, dev);
   }
 }
