@@ -101,6 +101,12 @@ export async function startCliFloor(root: string, tarFile: string, containers: n
       json(404, { message: `cli-floor stub: ${req.method} ${p} is not served` });
     }
   });
+  // every socket, upgraded ones included (the HTTP server stops tracking those), so close() cannot hang
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (sock) => {
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
+  });
   // POST /exec/{id}/start: the CLI asks for an upgrade; the process "ran" and wrote nothing
   server.on("upgrade", (_req, sock) => {
     sock.end("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
@@ -115,7 +121,7 @@ export async function startCliFloor(root: string, tarFile: string, containers: n
     env: { DOCKER_HOST: `unix://${socket}` },
     close: async () => {
       for (const r of held) r.destroy();
-      server.closeAllConnections();
+      for (const sock of sockets) sock.destroy();
       await new Promise((r) => server.close(r));
       await fs.rm(socket, { force: true });
     },

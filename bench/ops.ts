@@ -97,7 +97,14 @@ async function main(): Promise<void> {
       push(t, "exec.runc", await timeIt(runcExec));
     }
 
-    // cp in and out, fresh path each run
+    // cp in and out, fresh path each run, after one untimed round trip per engine (as exec and
+    // stats have a warm-up: a daemon's first 200 MB through a code path is not its steady state)
+    for (const e of engines) {
+      await must(cli(e, ["cp", src, `${c[e.name]}:/warm`], 600_000), `${e.name} cp in (warm-up)`);
+      await must(cli(e, ["cp", `${c[e.name]}:/warm`, path.join(root, `warm-${e.name}`)], 600_000), `${e.name} cp out (warm-up)`);
+      await fs.rm(path.join(root, `warm-${e.name}`), { recursive: true, force: true });
+      await must(cli(e, ["exec", c[e.name]!, "rm", "-rf", "/warm"]), "rm in container");
+    }
     for (let i = 0; i < CP_RUNS; i++) {
       for (const e of engines) {
         push(t, `cpIn.${e.name}`, await timeIt(() => must(cli(e, ["cp", src, `${c[e.name]}:/data${i}`], 600_000), `${e.name} cp in`)));
@@ -139,6 +146,8 @@ async function main(): Promise<void> {
       const d = m(`${key}.dockerd`);
       const cliAlone = m(`${key}.cli`);
       out.line(`${label}: berthd ${f(b, unit)}, dockerd ${f(d, unit)}, ratio berth/docker ${(b / d).toFixed(3)} (target <= 0.5)`);
+      const range = (k: string) => `${f(Math.min(...t[k]!), unit)}-${f(Math.max(...t[k]!), unit)}`;
+      out.line(`  spread (min-max): berthd ${range(`${key}.berthd`)}, dockerd ${range(`${key}.dockerd`)}, CLI alone ${range(`${key}.cli`)}`);
       if (key === "exec") {
         const r = m("exec.runc");
         out.line(`  floor: docker CLI alone ${f(cliAlone, unit)} + runc exec alone ${f(r, unit)} = ${f(cliAlone + r, unit)}, ratio to dockerd ${((cliAlone + r) / d).toFixed(3)}; berthd's own share ${f(b - cliAlone - r, unit)}`);
