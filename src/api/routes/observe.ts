@@ -8,9 +8,9 @@
  * the background CPU sampler's snapshot of 0.5–1.5 s ago (cpu-sampler.ts), so
  * the CLI's CPU % is meaningful; dockerd instead waits a second for its next
  * sample, and so does berth for a container too new to have a snapshot.
- * one-shot=1 answers at once with empty precpu. stream=1 (default) writes one object per second
- * until the client goes away or the container stops. A container that is not
- * running gets Docker's all-zero object.
+ * one-shot=1 answers at once with empty precpu. stream=1 (default) writes one
+ * object per second until the client goes away or the container stops. A
+ * container that is not running gets Docker's all-zero object.
  */
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
