@@ -9,6 +9,8 @@
  *   <dataRoot>/layers/      unpacked layers and container snapshots
  *   <dataRoot>/image/       image records and tags
  *   <dataRoot>/containers/  container records, logs, /etc files, rootfs mount points
+ *   <dataRoot>/build-cache/ build cache entries (step key → image ID)
+ *   <dataRoot>/build-tmp/   build contexts and step mounts while a build runs (cleared at start)
  *   <dataRoot>/berthd.lock  one daemon per data root
  * Exec root (tmpfs, gone at reboot): bundles, exit files, runtime state, conmon sockets.
  */
@@ -28,6 +30,8 @@ import { addSystemRoutes } from "../api/routes/system.js";
 import { addEventRoutes } from "../api/routes/events.js";
 import { addObserveRoutes } from "../api/routes/observe.js";
 import { addPruneRoutes } from "../api/routes/prune.js";
+import { addBuildRoutes } from "../api/routes/build.js";
+import { BuildService } from "../engine/build/build-service.js";
 import { EventBus, bridgeContainerEvents } from "../engine/events/index.js";
 import { ContainerService } from "../engine/containers/container-service.js";
 import { LocalImageService } from "../engine/images/local-image-service.js";
@@ -122,5 +126,16 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addEventRoutes(router, { bus: events });
   addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
   addPruneRoutes(router, { containers, images });
+  const builds = new BuildService({
+    containers,
+    images,
+    layers,
+    workRoot: path.join(dataRoot, "build-tmp"),
+    cacheDir: path.join(dataRoot, "build-cache"),
+    isImageInUse: (id) => containers.isImageInUse(id),
+    log,
+  });
+  await builds.init();
+  addBuildRoutes(router, builds, log);
   return { router, containers, close: () => containers.close() };
 }

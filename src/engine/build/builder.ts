@@ -1,0 +1,385 @@
+/**
+ * The classic builder (POST /build): one build from context to tagged image.
+ *
+ *   receive the context (build-context.ts) → read the Dockerfile → apply
+ *   .dockerignore → parse → pick the stages the target needs → for each step:
+ *   expand it, look it up in the cache, else run it (metadata → config only;
+ *   RUN → a container; COPY/ADD/WORKDIR → a snapshot of their own) and commit
+ *   an image whose parent is the previous step's → tag the last image (only
+ *   when everything succeeded).
+ *
+ * Output follows Docker's classic builder line by line (transcript
+ * 07-build-legacy.txt): "Step i/n : <instruction>", " ---> Using cache",
+ * " ---> Running in <ctr>", RUN output as it comes, "Removing intermediate
+ * container <ctr>", " ---> <image>", then aux {ID}, "Successfully built" and
+ * "Successfully tagged". Unlike Docker, metadata steps run no container, so
+ * they print no "Running in" line.
+ */
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type { CopyInstruction, Dockerfile, Instruction, RunInstruction, Stage } from "../../build/dockerfile/ast.js";
+import { InvalidArgumentError, NotFoundError } from "../../errors/index.js";
+import { shortId } from "../../oci/digest.js";
+import { familiarString, parseReference } from "../../oci/reference.js";
+import type { Image, RegistryAuth } from "../images/image-service.js";
+import { BuildCache, stepKey } from "./build-cache.js";
+import type { BuildDeps, BuildOutput } from "./build-deps.js";
+import { BuildContext } from "./context/build-context.js";
+import { expand, expandText, ignoreMatcher, neededStages, parse, stageRef } from "./frontend.js";
+import { PREDEFINED_ARGS, runBuildArgs, shellOf, substitutionEnv, type StageState } from "./stage-state.js";
+import { applyCopy, prepareCopy } from "./steps/copy-step.js";
+import { nop1CreatedBy, runCreatedBy } from "./steps/created-by.js";
+import { withFsStep } from "./steps/fs-step.js";
+import { applyMetadata, isMetadataInstruction, resolveWorkdir } from "./steps/metadata-step.js";
+import { runStep } from "./steps/run-step.js";
+import { mkdirInRoot } from "../../sys/secure-join.js";
+
+export interface BuildRequest {
+  /** normalised tag keys (tagKeyFor), checked by the caller before the stream starts */
+  tagKeys: string[];
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  noCache: boolean;
+  pull: boolean;
+  labels: Record<string, string>;
+  quiet: boolean;
+  forceRm: boolean;
+  rm: boolean;
+  cacheFrom: string[];
+  networkMode: string;
+  platform?: { os: string; architecture: string };
+  auth: Record<string, RegistryAuth>;
+  signal?: AbortSignal;
+}
+
+interface StageResult {
+  imageId: string | null;
+}
+
+function hostOf(ref: string): string {
+  try {
+    return parseReference(ref).domain;
+  } catch {
+    return "";
+  }
+}
+
+export class Builder {
+  constructor(
+    private readonly d: BuildDeps,
+    private readonly cache: BuildCache,
+  ) {}
+
+  async build(req: BuildRequest, body: Readable, out: BuildOutput): Promise<string> {
+    const work = path.join(this.d.workRoot, `b-${randomBytes(8).toString("hex")}`);
+    await fs.mkdir(work, { recursive: true, mode: 0o700 });
+    try {
+      const ctx = await BuildContext.receive(body, path.join(work, "context"));
+      const text = await this.readDockerfile(ctx, req.dockerfile);
+      const ignore = await ctx.readSmallFile(".dockerignore");
+      if (ignore) ctx.applyIgnore(ignoreMatcher(ignore.toString("utf8")));
+      const df = parse(text);
+      return await new BuildRun(this.d, this.cache, req, df, ctx, work, out).run();
+    } finally {
+      await fs.rm(work, { recursive: true, force: true }).catch((e) => this.d.log?.(`build: remove ${work}: ${e}`));
+    }
+  }
+
+  private async readDockerfile(ctx: BuildContext, name: string): Promise<string> {
+    const rel = BuildContext.cleanName(name || "Dockerfile");
+    const buf = (await ctx.readSmallFile(rel)) ?? (rel === "Dockerfile" ? await ctx.readSmallFile("dockerfile") : undefined);
+    if (!buf) throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name || "Dockerfile"}`);
+    return buf.toString("utf8");
+  }
+}
+
+/** One build's mutable state; lives as long as the request. */
+class BuildRun {
+  private step = 0;
+  private total = 0;
+  private readonly stageResults = new Map<number, StageResult>();
+  private readonly usedArgs = new Set<string>();
+  private readonly metaArgs = new Map<string, string | undefined>();
+  private cacheBroken: boolean;
+
+  constructor(
+    private readonly d: BuildDeps,
+    private readonly cache: BuildCache,
+    private readonly req: BuildRequest,
+    private readonly df: Dockerfile,
+    private readonly ctx: BuildContext,
+    private readonly work: string,
+    private readonly out: BuildOutput,
+  ) {
+    this.cacheBroken = req.noCache;
+  }
+
+  private say(text: string): void {
+    if (!this.req.quiet) this.out.stream(text);
+  }
+
+  async run(): Promise<string> {
+    const stages = neededStages(this.df, this.req.target);
+    const hasLabels = Object.keys(this.req.labels).length > 0;
+    this.total = this.df.metaArgs.length + stages.reduce((n, s) => n + 1 + s.instructions.length, 0) + (hasLabels ? 1 : 0);
+    for (const a of this.df.metaArgs) {
+      this.announce(a.original);
+      const env = this.metaEnv();
+      for (const arg of expand(a, env, this.df.escape).args) {
+        this.metaArgs.set(arg.name, Object.hasOwn(this.req.buildArgs, arg.name) ? this.req.buildArgs[arg.name] : arg.default);
+        this.usedArgs.add(arg.name);
+      }
+    }
+    let last: StageState | undefined;
+    for (const stage of stages) {
+      last = await this.runStage(stage, hasLabels && stage === stages.at(-1));
+      this.stageResults.set(stage.index, { imageId: last.imageId });
+    }
+    const finalId = last?.imageId;
+    if (!finalId) throw new InvalidArgumentError("No image was generated. Is your Dockerfile empty?");
+    const unused = Object.keys(this.req.buildArgs).filter((k) => !this.usedArgs.has(k) && !PREDEFINED_ARGS.has(k));
+    if (unused.length > 0) this.say(`[Warning] One or more build-args [${unused.join(" ")}] were not consumed\n`);
+    this.out.aux(finalId);
+    this.say(`Successfully built ${shortId(finalId)}\n`);
+    await this.d.images.tagBuiltImage(finalId, this.req.tagKeys);
+    for (const t of this.req.tagKeys) this.say(`Successfully tagged ${familiarString(parseReference(t))}\n`);
+    return finalId;
+  }
+
+  private metaEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of this.metaArgs) if (v !== undefined) env[k] = v;
+    return env;
+  }
+
+  private announce(original: string): void {
+    this.step++;
+    this.say(`Step ${this.step}/${this.total} : ${original}`);
+    this.say("\n");
+  }
+
+  private async resolveBase(ref: string): Promise<Image> {
+    const auth = this.req.auth[hostOf(ref)];
+    if (this.req.pull && this.d.images.pull) return this.d.images.pull(ref, { auth, signal: this.req.signal });
+    try {
+      return await this.d.images.get(ref);
+    } catch (e) {
+      if (!(e instanceof NotFoundError) || !this.d.images.pull) throw e;
+      return this.d.images.pull(ref, { auth, signal: this.req.signal });
+    }
+  }
+
+  private async runStage(stage: Stage, addLabels: boolean): Promise<StageState> {
+    this.announce(stage.from.original);
+    const from = expand(stage.from, this.metaEnv(), this.df.escape);
+    const ref = stageRef(this.df, from.image, stage.index);
+    let base: Image | null = null;
+    if (ref) {
+      const prior = this.stageResults.get(ref.index);
+      if (!prior) throw new InvalidArgumentError(`stage ${from.image} was not built`);
+      base = prior.imageId ? await this.d.images.get(prior.imageId) : null;
+    } else if (from.image.toLowerCase() !== "scratch") {
+      base = await this.resolveBase(from.image);
+    }
+    this.say(` ---> ${base ? shortId(base.id) : ""}\n`);
+    const st: StageState = {
+      imageId: base?.id ?? null,
+      config: { ...(base?.config.config ?? {}) },
+      cmdSet: false,
+      args: new Map(),
+      author: base?.config.author,
+      platform: this.req.platform,
+    };
+    // Docker adds the default PATH when the base sets none (moby dispatchers.go initializeStage)
+    if (!(st.config.Env ?? []).some((e) => e.startsWith("PATH="))) st.config.Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ...(st.config.Env ?? [])];
+    const triggers = st.config.OnBuild ?? [];
+    if (triggers.length > 0) {
+      this.say(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? "s" : ""}\n`);
+      st.config = { ...st.config, OnBuild: [] };
+      const parsed = parse(`FROM scratch\n${triggers.join("\n")}\n`);
+      for (const t of parsed.stages[0]?.instructions ?? []) await this.dispatch(st, stage, t);
+    }
+    for (const instr of stage.instructions) {
+      this.announce(instr.original);
+      await this.dispatch(st, stage, instr);
+    }
+    if (addLabels) {
+      const text = `LABEL ${Object.entries(this.req.labels).map(([k, v]) => `"${k}"='${v}'`).join(" ")}`;
+      this.announce(text);
+      await this.dispatch(st, stage, { kind: "label", pairs: Object.entries(this.req.labels), rawPairs: Object.entries(this.req.labels).map(([k, v]) => [k, JSON.stringify(v)]), pos: { line: 0, column: 0 }, endLine: 0, original: text });
+    }
+    return st;
+  }
+
+  private async lookup(parentId: string | null, createdBy: string, extra = ""): Promise<string | undefined> {
+    if (this.cacheBroken) return undefined;
+    const key = stepKey(parentId, createdBy, extra);
+    const hit = await this.cache.lookup(key, async (id) => this.d.images.get(id).then(() => true, () => false));
+    if (hit) {
+      this.say(" ---> Using cache\n");
+      this.say(` ---> ${shortId(hit)}\n`);
+    }
+    return hit;
+  }
+
+  private async remember(parentId: string | null, createdBy: string, imageId: string, extra = ""): Promise<void> {
+    await this.cache.store(stepKey(parentId, createdBy, extra), imageId);
+    this.say(` ---> ${shortId(imageId)}\n`);
+  }
+
+  private async dispatch(st: StageState, stage: Stage, raw: Instruction): Promise<void> {
+    if (raw.kind === "from") throw new InvalidArgumentError("FROM cannot be used in an ONBUILD trigger");
+    if (raw.kind === "arg") for (const a of raw.args) this.usedArgs.add(a.name);
+    const env = substitutionEnv(st);
+    if (raw.kind === "arg") {
+      // ARG re-declaring a meta ARG without a default inherits its value (Docker's global scope)
+      for (const [k, v] of this.metaArgs) if (v !== undefined && !(k in env)) env[k] = v;
+    }
+    const i = raw.kind === "run" || raw.kind === "cmd" || raw.kind === "entrypoint" || raw.kind === "shell" || raw.kind === "healthcheck" || raw.kind === "onbuild" ? raw : expand(raw, env, this.df.escape);
+    if (i.kind === "run") return this.runInstruction(st, i);
+    if (i.kind === "copy" || i.kind === "add") return this.copyInstruction(st, i, stage.index);
+    if (i.kind === "workdir") return this.workdirInstruction(st, i.value);
+    if (!isMetadataInstruction(i)) throw new InvalidArgumentError(`unknown instruction: ${(i as Instruction).kind}`);
+    if (i.kind === "arg") {
+      for (const a of i.args) if (a.default === undefined && this.metaArgs.get(a.name) !== undefined && !Object.hasOwn(this.req.buildArgs, a.name)) a.default = this.metaArgs.get(a.name);
+    }
+    const r = applyMetadata(st, i, this.req.buildArgs);
+    const parent = st.imageId;
+    const hit = await this.lookup(parent, r.createdBy);
+    st.config = r.config;
+    st.cmdSet = r.cmdSet;
+    st.author = r.author;
+    if (hit) {
+      st.imageId = hit;
+      return;
+    }
+    this.cacheBroken = true;
+    const img = await this.d.images.commitBuildStep({ parentImageId: parent, config: r.config, createdBy: r.createdBy, containerConfig: this.containerConfig(st, r.createdBy), author: r.author, platform: st.platform });
+    st.imageId = img.id;
+    await this.remember(parent, r.createdBy, img.id);
+  }
+
+  private containerConfig(st: StageState, createdBy: string) {
+    const shell = shellOf(st);
+    return { ...st.config, Cmd: [...shell, `#(nop) `, createdBy.slice(shell.join(" ").length + " #(nop) ".length).trimStart()] };
+  }
+
+  private async currentImage(st: StageState): Promise<Image | null> {
+    return st.imageId ? this.d.images.get(st.imageId) : null;
+  }
+
+  private async commitFs(st: StageState, createdBy: string, layer: Readable | undefined): Promise<string> {
+    const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, platform: st.platform });
+    return img.id;
+  }
+
+  private async workdirInstruction(st: StageState, value: string): Promise<void> {
+    const dir = resolveWorkdir(st.config.WorkingDir, value);
+    const createdBy = nop1CreatedBy(shellOf(st), `WORKDIR ${dir}`);
+    st.config = { ...st.config, WorkingDir: dir };
+    const parent = st.imageId;
+    const hit = await this.lookup(parent, createdBy);
+    if (hit) {
+      st.imageId = hit;
+      return;
+    }
+    this.cacheBroken = true;
+    const base = await this.currentImage(st);
+    const id = await withFsStep(this.d, base, async (root) => void (await mkdirInRoot(root, dir)), (layer) => this.commitFs(st, createdBy, layer));
+    st.imageId = id;
+    await this.remember(parent, createdBy, id);
+  }
+
+  private runArgv(st: StageState, i: RunInstruction): string[] {
+    if (i.cmd.kind === "exec") return i.cmd.args;
+    let text = i.cmd.text;
+    if (i.heredocs.length > 0) {
+      const only = /^<<-?(["']?)([A-Za-z0-9_]+)\1$/.exec(text.trim());
+      if (only && i.heredocs.length === 1) return [...shellOf(st), i.heredocs[0]!.content];
+      text = `${text}\n${i.heredocs.map((h) => `${h.content}${h.name}\n`).join("")}`;
+    }
+    return [...shellOf(st), text];
+  }
+
+  private async runInstruction(st: StageState, i: RunInstruction): Promise<void> {
+    for (const f of Object.keys(i.flags)) if (f !== "network") this.say(`[Warning] RUN --${f} is ignored by the classic builder\n`);
+    const argv = this.runArgv(st, i);
+    const args = runBuildArgs(st);
+    const createdBy = runCreatedBy(argv, args);
+    const parent = st.imageId;
+    const hit = await this.lookup(parent, createdBy);
+    if (hit) {
+      st.imageId = hit;
+      return;
+    }
+    this.cacheBroken = true;
+    const base = await this.currentImage(st);
+    if (!base) throw new InvalidArgumentError("RUN needs a base image with a command interpreter: this stage starts FROM scratch and has no files yet");
+    const proxyEnv = Object.entries(this.req.buildArgs).filter(([k]) => PREDEFINED_ARGS.has(k)).map(([k, v]) => `${k}=${v}`);
+    let ctr = "";
+    const network = i.flags["network"]?.[0] === "none" ? "none" : this.req.networkMode;
+    try {
+      const id = await runStep(
+        this.d,
+        {
+          image: base,
+          argv,
+          env: [...(st.config.Env ?? []), ...args, ...proxyEnv],
+          user: st.config.User ?? "",
+          workingDir: st.config.WorkingDir ?? "",
+          networkMode: network,
+          commandText: argv.join(" "),
+          removeOnFailure: this.req.rm || this.req.forceRm,
+          onStarted: (cid) => {
+            ctr = cid;
+            this.say(` ---> Running in ${shortId(cid)}\n`);
+          },
+          onOutput: (t) => this.say(t),
+          signal: this.req.signal,
+        },
+        (layer) => this.commitFs(st, createdBy, layer),
+      );
+      this.say(`Removing intermediate container ${shortId(ctr)}\n`);
+      st.imageId = id;
+      await this.remember(parent, createdBy, id);
+    } catch (e) {
+      if (ctr && (this.req.rm || this.req.forceRm)) this.say(`Removing intermediate container ${shortId(ctr)}\n`);
+      throw e;
+    }
+  }
+
+  private async copyInstruction(st: StageState, i: CopyInstruction, stageIndex: number): Promise<void> {
+    if (i.from !== undefined && i.kind === "add") throw new InvalidArgumentError("ADD does not support --from; use COPY --from");
+    const shell = shellOf(st);
+    const scratch = path.join(this.work, `step-${this.step}`);
+    await fs.mkdir(scratch, { recursive: true });
+    const go = async (fromRoot?: { root: string; imageId: string }) => {
+      const prepared = await prepareCopy(i, st.config.WorkingDir ?? "", { context: this.ctx, fromRoot, scratch }, shell);
+      const parent = st.imageId;
+      const hit = await this.lookup(parent, prepared.createdBy, prepared.keyExtra);
+      if (hit) {
+        st.imageId = hit;
+        return;
+      }
+      this.cacheBroken = true;
+      const base = await this.currentImage(st);
+      const id = await withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer) => this.commitFs(st, prepared.createdBy, layer));
+      st.imageId = id;
+      await this.remember(parent, prepared.createdBy, id, prepared.keyExtra);
+    };
+    if (i.from === undefined) return go();
+    const stage = stageRef(this.df, i.from, stageIndex);
+    let source: Image | null;
+    if (stage) {
+      const r = this.stageResults.get(stage.index);
+      if (!r) throw new InvalidArgumentError(`COPY --from=${i.from}: that stage was not built before this one`);
+      source = r.imageId ? await this.d.images.get(r.imageId) : null;
+    } else {
+      source = await this.resolveBase(i.from);
+    }
+    await withFsStep(this.d, source, async (root) => go({ root, imageId: source?.id ?? "scratch" }), async () => undefined);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The builder's one door to the Dockerfile front end (src/build/): parsing,
+ * variable substitution, stage selection and .dockerignore. Keeping the
+ * calls here means the rest of the builder depends on the AST (ast.ts) only.
+ */
+import type { Dockerfile, Instruction, Stage } from "../../build/dockerfile/ast.js";
+import { DockerfileParseError, parseDockerfile } from "../../build/dockerfile/parse.js";
+import { envFrom, expandHeredocBody, expandInstruction, expandWord } from "../../build/dockerfile/expand.js";
+import { resolveStageRef, stagesNeeded } from "../../build/dockerfile/stages.js";
+import { DockerIgnore } from "../../build/context/dockerignore.js";
+import { InvalidArgumentError } from "../../errors/index.js";
+
+export function parse(text: string): Dockerfile {
+  try {
+    return parseDockerfile(text);
+  } catch (e) {
+    if (e instanceof DockerfileParseError) throw new InvalidArgumentError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+export function expand<T extends Instruction>(i: T, env: Record<string, string>, escape: string): T {
+  return expandInstruction(i, envFrom(env), escape) as T; // its errors are InvalidArgumentErrors already
+}
+
+export function expandText(word: string, env: Record<string, string>, escape: string): string {
+  return expandWord(word, envFrom(env), escape);
+}
+
+/** A heredoc body with `$var` substituted (unquoted delimiters only; the caller checks `expand`). */
+export function expandHeredoc(content: string, env: Record<string, string>, escape: string): string {
+  return expandHeredocBody(content, envFrom(env), escape);
+}
+
+export function neededStages(df: Dockerfile, target: string | undefined): Stage[] {
+  try {
+    return stagesNeeded(df, target);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message, { cause: e });
+  }
+}
+
+export function stageRef(df: Dockerfile, ref: string, beforeIndex: number): Stage | undefined {
+  return resolveStageRef(df, ref, beforeIndex);
+}
+
+export function ignoreMatcher(text: string): (rel: string) => boolean {
+  const ig = DockerIgnore.parse(text);
+  return (rel) => ig.matches(rel);
+}

@@ -1,0 +1,51 @@
+/**
+ * A filesystem step without a container (COPY, ADD, WORKDIR): a snapshot of
+ * its own on top of the current image, mounted in a private directory,
+ * changed by `work`, unmounted; its upper dir's changes (step-layer.ts)
+ * become the step's layer — or no layer when nothing changed. The snapshot
+ * and the mount are removed whatever happens.
+ */
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { Image } from "../../images/image-service.js";
+import type { BuildDeps } from "../build-deps.js";
+import { changedPaths, packChanges } from "./step-layer.js";
+import type { Readable } from "node:stream";
+
+export async function lowerDirsOf(d: BuildDeps, topChainId: string | null): Promise<string[]> {
+  if (!topChainId) return [];
+  return (await d.layers.chain(topChainId)).reverse().map((c) => d.layers.layerDir(c));
+}
+
+/**
+ * Runs `work(root)` on a mounted snapshot of `base` (null = empty rootfs),
+ * then hands the layer (undefined when nothing changed) to `commit` while the
+ * snapshot still exists.
+ */
+export async function withFsStep<T>(
+  d: BuildDeps,
+  base: Image | null,
+  work: (root: string) => Promise<void>,
+  commit: (layer: Readable | undefined) => Promise<T>,
+): Promise<T> {
+  const key = `build-${randomBytes(16).toString("hex")}`;
+  const target = path.join(d.workRoot, "mnt", key);
+  const topChainId = base?.topChainId ?? null;
+  await d.layers.prepare(key, topChainId);
+  let mounted = false;
+  try {
+    await d.layers.mount(key, target);
+    mounted = true;
+    await work(target);
+    await d.layers.unmount(target);
+    mounted = false;
+    const upper = d.layers.upperDir(key);
+    const keep = await changedPaths(upper, await lowerDirsOf(d, topChainId), new Set());
+    return await commit(keep.size > 0 ? packChanges(upper, keep) : undefined);
+  } finally {
+    if (mounted) await d.layers.unmount(target).catch((e) => d.log?.(`build: unmount ${target}: ${e}`));
+    await fs.rmdir(target).catch(() => {});
+    await d.layers.remove(key).catch((e) => d.log?.(`build: remove snapshot ${key}: ${e}`));
+  }
+}
