@@ -17,6 +17,9 @@ function toImageConfig(img: Image) {
     ExposedPorts: c.ExposedPorts, Tty: false, OpenStdin: false, StdinOnce: false, Env: c.Env ?? null, Cmd: c.Cmd ?? null,
     Image: "", Volumes: c.Volumes ?? null, WorkingDir: c.WorkingDir ?? "", Entrypoint: c.Entrypoint ?? null, OnBuild: c.OnBuild ?? null,
     Labels: c.Labels ?? null, StopSignal: c.StopSignal,
+    // present only when set, as Docker omits them (a built image's HEALTHCHECK and SHELL)
+    ...(c.Healthcheck !== undefined ? { Healthcheck: c.Healthcheck } : {}),
+    ...(c.Shell !== undefined ? { Shell: c.Shell } : {}),
   };
 }
 

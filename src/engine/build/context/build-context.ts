@@ -43,6 +43,7 @@ export class BuildContext {
   /** Extracts `body` (plain, gzip, bzip2 or xz tar) into `root`, which must be a new, empty directory. */
   static async receive(body: Readable, root: string): Promise<BuildContext> {
     const ctx = new BuildContext(root);
+    await fs.mkdir(root, { mode: 0o700 });
     ctx.entries.set("", { type: "directory", mode: 0o755, size: 0, mtime: new Date(0) });
     const input = await decompressAny(body);
     const extract = tar.extract();

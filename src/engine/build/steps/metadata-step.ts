@@ -126,5 +126,6 @@ export function applyMetadata(st: StageState, i: MetadataInstruction, buildArgs:
       break;
     }
   }
-  return { config: c, createdBy: nopCreatedBy(shell, text), cmdSet, author };
+  // Docker writes SHELL's own entry with the new shell already in force
+  return { config: c, createdBy: nopCreatedBy(i.kind === "shell" ? i.args : shell, text), cmdSet, author };
 }
