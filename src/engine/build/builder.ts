@@ -77,7 +77,9 @@ export class Builder {
     const work = path.join(this.d.workRoot, `b-${randomBytes(8).toString("hex")}`);
     await fs.mkdir(work, { recursive: true, mode: 0o700 });
     try {
-      const ctx = await BuildContext.receive(body, path.join(work, "context"));
+      const t0 = Date.now();
+      const ctx = await BuildContext.receive(body, path.join(work, "context.spool"));
+      if (process.env["BERTH_BUILD_TIMING"]) this.d.log?.(`build: context received in ${Date.now() - t0} ms`);
       const text = await this.readDockerfile(ctx, req.dockerfile);
       const ignore = await ctx.readSmallFile(".dockerignore");
       if (ignore) ctx.applyIgnore(ignoreMatcher(ignore.toString("utf8")));
@@ -271,8 +273,8 @@ class BuildRun {
     return st.imageId ? this.d.images.get(st.imageId) : null;
   }
 
-  private async commitFs(st: StageState, createdBy: string, layer: Readable | undefined): Promise<string> {
-    const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, platform: st.platform });
+  private async commitFs(st: StageState, createdBy: string, layer: Readable | undefined, snapshotKey: string): Promise<string> {
+    const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, snapshotKey, platform: st.platform });
     return img.id;
   }
 
@@ -288,7 +290,7 @@ class BuildRun {
     }
     this.cacheBroken = true;
     const base = await this.currentImage(st);
-    const id = await withFsStep(this.d, base, async (root) => void (await mkdirInRoot(root, dir)), (layer) => this.commitFs(st, createdBy, layer));
+    const id = await withFsStep(this.d, base, async (root) => void (await mkdirInRoot(root, dir)), (layer, key) => this.commitFs(st, createdBy, layer, key));
     st.imageId = id;
     await this.remember(parent, createdBy, id);
   }
@@ -340,7 +342,7 @@ class BuildRun {
           onOutput: (t) => this.say(t),
           signal: this.req.signal,
         },
-        (layer) => this.commitFs(st, createdBy, layer),
+        (layer, key) => this.commitFs(st, createdBy, layer, key),
       );
       this.say(`Removing intermediate container ${shortId(ctr)}\n`);
       st.imageId = id;
@@ -366,7 +368,7 @@ class BuildRun {
       }
       this.cacheBroken = true;
       const base = await this.currentImage(st);
-      const id = await withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer) => this.commitFs(st, prepared.createdBy, layer));
+      const id = await withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key));
       st.imageId = id;
       await this.remember(parent, prepared.createdBy, id, prepared.keyExtra);
     };

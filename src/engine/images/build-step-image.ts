@@ -13,6 +13,7 @@
  */
 import type { Readable } from "node:stream";
 import { NotFoundError } from "../../errors/index.js";
+import { MediaType } from "../../oci/media-types.js";
 import { topChainId, type ImageRecord, type LayerRecord } from "../../store/metadata/image-record.js";
 import type { ImageContext } from "./image-deps.js";
 import type { HistoryEntry, ImageConfigDocument, ImageRunConfig } from "./image-service.js";
@@ -30,10 +31,29 @@ export interface BuildStepInput {
   containerConfig?: ImageRunConfig;
   /** The layer of a filesystem step; absent for a metadata step. */
   layer?: Readable;
+  /**
+   * The unmounted snapshot whose upper dir holds exactly `layer`'s changes:
+   * the layer store adopts that dir instead of unpacking the tar again.
+   */
+  snapshotKey?: string;
   /** The image config's author (MAINTAINER); undefined keeps the parent's. */
   author?: string;
   /** Platform of a scratch base. */
   platform?: { os: string; architecture: string };
+}
+
+/** The layer tar goes to the content store only (its digest is the diffId); the snapshot's upper dir becomes the layer. */
+async function ingestSnapshotLayer(ctx: ImageContext, tar: Readable, key: string, parentChainId: string | null): Promise<LayerRecord> {
+  const blob = await ctx.content.ingest(tar);
+  const applied = await ctx.layers.adoptSnapshot!(key, parentChainId, blob.digest, blob.size);
+  return {
+    blobDigest: blob.digest,
+    blobMediaType: MediaType.ociLayer,
+    blobSize: blob.size,
+    diffId: applied.diffId,
+    chainId: applied.chainId,
+    size: await ctx.layers.layerSize(applied.chainId),
+  };
 }
 
 /** The image config of "nothing": what `FROM scratch` starts from. */
@@ -55,7 +75,8 @@ export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Pro
     const layers: LayerRecord[] = parent ? [...parent.layers] : [];
     const diffIds = [...base.rootfs.diff_ids];
     if (o.layer) {
-      const layer = await ingestPlainLayer(ctx, o.layer, parent ? topChainId(parent) : null);
+      const parentChain = parent ? topChainId(parent) : null;
+      const layer = o.snapshotKey && ctx.layers.adoptSnapshot ? await ingestSnapshotLayer(ctx, o.layer, o.snapshotKey, parentChain) : await ingestPlainLayer(ctx, o.layer, parentChain);
       layers.push(layer);
       diffIds.push(layer.diffId);
     }

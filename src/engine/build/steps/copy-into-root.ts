@@ -10,10 +10,12 @@
  * Every destination path is resolved inside the root (secureJoin), so a
  * symlink in the image pointing at "/" still means the image's root.
  */
-import { promises as fs } from "node:fs";
+import { createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { InvalidArgumentError } from "../../../errors/index.js";
 import { mkdirInRoot, secureJoin } from "../../../sys/secure-join.js";
+import type { SourceTree } from "../context/source-tree.js";
 import type { ResolvedSource } from "./copy-sources.js";
 
 export interface CopyOptions {
@@ -27,38 +29,39 @@ async function lstatOrUndefined(p: string) {
   return fs.lstat(p).catch(() => undefined);
 }
 
-async function placeFile(srcHost: string, dstHost: string, mode: number, mtime: Date, o: CopyOptions): Promise<void> {
+async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: number, mtime: Date, o: CopyOptions): Promise<void> {
   const existing = await lstatOrUndefined(dstHost);
   if (existing?.isDirectory()) throw new InvalidArgumentError(`cannot copy to non-directory: ${dstHost} is a directory`);
   if (existing) await fs.unlink(dstHost);
-  await fs.copyFile(srcHost, dstHost);
+  await pipeline(tree.open(rel), createWriteStream(dstHost, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 }));
   await fs.chown(dstHost, o.uid, o.gid);
   await fs.chmod(dstHost, o.chmod ?? mode & 0o7777);
   await fs.utimes(dstHost, mtime, mtime);
 }
 
-async function placeEntry(srcHost: string, dstHost: string, o: CopyOptions): Promise<void> {
-  const st = await fs.lstat(srcHost);
-  if (st.isSymbolicLink()) {
+async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: CopyOptions): Promise<void> {
+  const st = await tree.stat(rel);
+  if (!st) return;
+  if (st.type === "symlink") {
     const existing = await lstatOrUndefined(dstHost);
     if (existing?.isDirectory()) await fs.rm(dstHost, { recursive: true });
     else if (existing) await fs.unlink(dstHost);
-    await fs.symlink(await fs.readlink(srcHost), dstHost);
+    await fs.symlink(st.linkname ?? "", dstHost);
     await fs.lchown(dstHost, o.uid, o.gid);
     return;
   }
-  if (st.isDirectory()) {
+  if (st.type === "directory") {
     const existing = await lstatOrUndefined(dstHost);
     if (existing && !existing.isDirectory()) await fs.unlink(dstHost);
     if (!existing?.isDirectory()) await fs.mkdir(dstHost);
     await fs.chown(dstHost, o.uid, o.gid);
     await fs.chmod(dstHost, o.chmod ?? st.mode & 0o7777);
-    for (const name of await fs.readdir(srcHost)) await placeEntry(path.join(srcHost, name), path.join(dstHost, name), o);
+    for (const name of await tree.children(rel)) await placeEntry(tree, rel === "" ? name : `${rel}/${name}`, path.join(dstHost, name), o);
     await fs.utimes(dstHost, st.mtime, st.mtime);
     return;
   }
-  if (!st.isFile()) return; // the context has no devices (refused on receipt); an image's are not copied
-  await placeFile(srcHost, dstHost, st.mode, st.mtime, o);
+  if (st.type !== "file") return; // the context has no devices (refused on receipt); an image's are not copied
+  await placeFile(tree, rel, dstHost, st.mode, st.mtime, o);
 }
 
 /**
@@ -73,10 +76,10 @@ export async function copyIntoRoot(root: string, sources: readonly ResolvedSourc
   for (const s of sources) {
     if (s.type === "directory") {
       const dir = await mkdirInRoot(root, dest);
-      for (const name of await fs.readdir(s.host)) {
+      for (const name of await s.tree.children(s.rel)) {
         const target = await secureJoin(root, path.posix.join(dest, name));
         if (path.dirname(target) !== dir) await mkdirInRoot(root, path.posix.dirname(path.posix.join(dest, name)));
-        await placeEntry(path.join(s.host, name), target, o);
+        await placeEntry(s.tree, s.rel === "" ? name : `${s.rel}/${name}`, target, o);
       }
       continue;
     }
@@ -89,11 +92,8 @@ export async function copyIntoRoot(root: string, sources: readonly ResolvedSourc
       await mkdirInRoot(root, path.posix.dirname(dest));
       target = await secureJoin(root, dest);
     }
-    if (s.modeOverride !== undefined && s.type === "file") {
-      const st = await fs.stat(s.host);
-      await placeFile(s.host, target, s.modeOverride, st.mtime, o);
-    } else {
-      await placeEntry(s.host, target, o);
-    }
+    const st = await s.tree.stat(s.rel);
+    if (s.modeOverride !== undefined && st?.type === "file") await placeFile(s.tree, s.rel, target, s.modeOverride, st.mtime, o);
+    else await placeEntry(s.tree, s.rel, target, o);
   }
 }

@@ -14,14 +14,15 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { InvalidArgumentError, NotFoundError } from "../../../errors/index.js";
-import type { BuildContext, ContextEntry } from "../context/build-context.js";
+import type { BuildContext } from "../context/build-context.js";
+import { ContextTree, type SourceNode, type SourceTree } from "../context/source-tree.js";
 
 export interface ResolvedSource {
-  /** rel of the source in its root ("" = the root itself) */
+  /** where the source lives */
+  tree: SourceTree;
+  /** rel of the source in its tree ("" = the root itself) */
   rel: string;
-  /** absolute host path of the source */
-  host: string;
-  type: ContextEntry["type"];
+  type: SourceNode["type"];
   /** name for "dest/" targets (the URL's last segment, the heredoc name, the file's basename) */
   baseName: string;
   /** file mode to give a copied file when not --chmod (ADD URL: 0600) */
@@ -63,16 +64,17 @@ export function globRegExp(pattern: string): RegExp {
 /** Resolves one context source (glob or not) to its matches; NotFoundError as Docker words it. */
 export function resolveContextSource(ctx: BuildContext, src: string, verb: string): ResolvedSource[] {
   const rel = cleanSource(src, verb);
+  const tree = new ContextTree(ctx);
   if (hasGlob(rel)) {
     const re = globRegExp(rel);
     const out: ResolvedSource[] = [];
-    for (const [k, e] of ctx.entries) if (k !== "" && re.test(k)) out.push({ rel: k, host: ctx.hostPath(k), type: e.type, baseName: path.posix.basename(k) });
+    for (const [k, e] of ctx.entries) if (k !== "" && re.test(k)) out.push({ tree, rel: k, type: e.type, baseName: path.posix.basename(k) });
     if (out.length === 0) throw new NotFoundError(`${verb} failed: no source files were specified`);
     return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   }
   const e = ctx.entries.get(rel);
   if (!e) throw new NotFoundError(`${verb} failed: file not found in build context or excluded by .dockerignore: stat ${rel}: file does not exist`);
-  return [{ rel, host: ctx.hostPath(rel), type: e.type, baseName: path.posix.basename(rel) || "." }];
+  return [{ tree, rel, type: e.type, baseName: path.posix.basename(rel) || "." }];
 }
 
 /** Digest of context sources: every entry at or below each source, as documented above. */

@@ -22,6 +22,7 @@ import { secureJoin } from "../../../sys/secure-join.js";
 import { extractInto } from "../../containers/archive/extract.js";
 import type { BuildContext } from "../context/build-context.js";
 import { decompressAny, peek } from "../context/any-compression.js";
+import { DirTree, type SourceTree } from "../context/source-tree.js";
 import { contextSourcesDigest, cleanSource, hasGlob, resolveContextSource, type ResolvedSource } from "./copy-sources.js";
 import { copyIntoRoot } from "./copy-into-root.js";
 import { nop1CreatedBy } from "./created-by.js";
@@ -77,9 +78,9 @@ async function fileSha256(file: string): Promise<string> {
   return h.digest("hex");
 }
 
-/** True when `file` is a tar, plain or compressed (ADD unpacks those). */
-async function isArchive(file: string): Promise<boolean> {
-  const src = createReadStream(file);
+/** True when the file is a tar, plain or compressed (ADD unpacks those). */
+async function isArchive(tree: SourceTree, rel: string): Promise<boolean> {
+  const src = tree.open(rel);
   try {
     const plain = await decompressAny(src);
     const { head, whole } = await peek(plain, 262);
@@ -105,7 +106,7 @@ async function resolveFromRoot(root: string, src: string, verb: string): Promise
   const st = await fs.lstat(host).catch(() => undefined);
   if (!st) throw new NotFoundError(`${verb} failed: stat ${rel}: file does not exist`);
   const type = st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "file";
-  return [{ rel, host, type, baseName: path.posix.basename(rel) || "." }];
+  return [{ tree: new DirTree(root), rel: path.relative(root, host).split(path.sep).join("/"), type, baseName: path.posix.basename(rel) || "." }];
 }
 
 export async function prepareCopy(i: CopyInstruction, workdir: string, roots: CopySourceRoots, shell: string[]): Promise<PreparedCopy> {
@@ -125,7 +126,7 @@ export async function prepareCopy(i: CopyInstruction, workdir: string, roots: Co
       const { lastModified } = await download(src, host);
       if (lastModified && !Number.isNaN(lastModified.getTime())) await fs.utimes(host, lastModified, lastModified);
       digest.update(`url ${src} ${await fileSha256(host)}\n`);
-      sources.push({ rel: name, host, type: "file", baseName: name, modeOverride: 0o600 });
+      sources.push({ tree: new DirTree(file), rel: name, type: "file", baseName: name, modeOverride: 0o600 });
       count++;
       continue;
     }
@@ -141,7 +142,7 @@ export async function prepareCopy(i: CopyInstruction, workdir: string, roots: Co
     digest.update(contextSourcesDigest(roots.context, found));
     for (const s of found) {
       if (s.type === "directory") kind = "dir";
-      if (verb === "ADD" && s.type === "file" && (await isArchive(s.host))) unpack.add(sources.length);
+      if (verb === "ADD" && s.type === "file" && (await isArchive(s.tree, s.rel))) unpack.add(sources.length);
       sources.push(s);
       count++;
     }
@@ -152,7 +153,7 @@ export async function prepareCopy(i: CopyInstruction, workdir: string, roots: Co
     const host = path.join(dir, hd.name);
     await fs.writeFile(host, hd.content, { mode: 0o644 });
     digest.update(`heredoc ${hd.name} ${createHash("sha256").update(hd.content).digest("hex")}\n`);
-    sources.push({ rel: hd.name, host, type: "file", baseName: hd.name });
+    sources.push({ tree: new DirTree(dir), rel: hd.name, type: "file", baseName: hd.name });
     count++;
   }
   if (count === 0) throw new InvalidArgumentError(`${verb} requires at least two arguments`);
@@ -187,7 +188,8 @@ export async function applyCopy(p: PreparedCopy, root: string): Promise<void> {
   for (const idx of p.unpack) {
     const destDir = await secureJoin(root, p.dest);
     await fs.mkdir(destDir, { recursive: true });
-    const plainTar = await decompressAny(createReadStream(p.sources[idx]!.host));
+    const s = p.sources[idx]!;
+    const plainTar = await decompressAny(s.tree.open(s.rel));
     await extractInto(plainTar, destDir, { noOverwriteDirNonDir: false });
   }
 }

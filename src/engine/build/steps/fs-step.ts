@@ -3,7 +3,8 @@
  * its own on top of the current image, mounted in a private directory,
  * changed by `work`, unmounted; its upper dir's changes (step-layer.ts)
  * become the step's layer — or no layer when nothing changed. The snapshot
- * and the mount are removed whatever happens.
+ * and the mount are removed whatever happens. The layer store adopts the
+ * upper dir as the layer (adoptSnapshot) rather than unpacking the tar again.
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -12,6 +13,16 @@ import type { Image } from "../../images/image-service.js";
 import type { BuildDeps } from "../build-deps.js";
 import { changedPaths, packChanges } from "./step-layer.js";
 import type { Readable } from "node:stream";
+
+/** Step phase timings in the daemon log when BERTH_BUILD_TIMING is set (for bench/build.ts investigations). */
+export function timer(d: BuildDeps): (what: string) => void {
+  if (!process.env["BERTH_BUILD_TIMING"]) return () => {};
+  let t = Date.now();
+  return (what) => {
+    d.log?.(`build timing: ${what} ${Date.now() - t} ms`);
+    t = Date.now();
+  };
+}
 
 export async function lowerDirsOf(d: BuildDeps, topChainId: string | null): Promise<string[]> {
   if (!topChainId) return [];
@@ -27,22 +38,28 @@ export async function withFsStep<T>(
   d: BuildDeps,
   base: Image | null,
   work: (root: string) => Promise<void>,
-  commit: (layer: Readable | undefined) => Promise<T>,
+  commit: (layer: Readable | undefined, snapshotKey: string) => Promise<T>,
 ): Promise<T> {
   const key = `build-${randomBytes(16).toString("hex")}`;
   const target = path.join(d.workRoot, "mnt", key);
   const topChainId = base?.topChainId ?? null;
+  const tm = timer(d);
   await d.layers.prepare(key, topChainId);
   let mounted = false;
   try {
     await d.layers.mount(key, target);
     mounted = true;
+    tm("prepare+mount");
     await work(target);
+    tm("work");
     await d.layers.unmount(target);
     mounted = false;
     const upper = d.layers.upperDir(key);
     const keep = await changedPaths(upper, await lowerDirsOf(d, topChainId), new Set());
-    return await commit(keep.size > 0 ? packChanges(upper, keep) : undefined);
+    tm("unmount+changes");
+    const r = await commit(keep.size > 0 ? packChanges(upper, keep) : undefined, key);
+    tm("commit");
+    return r;
   } finally {
     if (mounted) await d.layers.unmount(target).catch((e) => d.log?.(`build: unmount ${target}: ${e}`));
     await fs.rmdir(target).catch(() => {});

@@ -13,8 +13,8 @@ import type { ContainerConfig, HostConfigSpec } from "../../containers/types.js"
 import type { Image } from "../../images/image-service.js";
 import { BerthError } from "../../../errors/index.js";
 import type { BuildDeps } from "../build-deps.js";
-import { lowerDirsOf } from "./fs-step.js";
-import { changedPaths, packChanges } from "./step-layer.js";
+import { lowerDirsOf, timer } from "./fs-step.js";
+import { changedPaths, dropMountPoints, packChanges } from "./step-layer.js";
 import type { Readable } from "node:stream";
 
 /** A RUN whose command exited non-zero: the build's error line carries `code` (and the CLI exits with it). */
@@ -54,12 +54,14 @@ export interface RunStepInput {
 }
 
 /** Runs the step; `commit` receives the layer (undefined = no change) while the container still exists. */
-export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: Readable | undefined) => Promise<T>): Promise<T> {
+export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: Readable | undefined, snapshotKey: string) => Promise<T>): Promise<T> {
   const config: ContainerConfig = {
     hostname: "", domainname: "", user: o.user, attachStdin: false, attachStdout: true, attachStderr: true, tty: false, openStdin: false, stdinOnce: false,
     env: o.env, cmd: [], entrypoint: o.argv, image: o.image.id, workingDir: o.workingDir, labels: {}, exposedPorts: {}, volumes: null,
   };
+  const tm = timer(d);
   const { id } = await d.containers.create({ config, hostConfig: buildHostConfig(o.networkMode) });
+  tm("run: create");
   let ok = false;
   try {
     o.onStarted(id);
@@ -77,7 +79,9 @@ export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: 
         await output.catch(() => {});
         throw e;
       }
+      tm("run: start");
       const { statusCode } = await d.containers.wait(id, "not-running", o.signal);
+      tm("run: wait");
       await output.catch(() => {});
       if (statusCode !== 0) throw new RunStepFailedError(o.commandText, statusCode);
     } finally {
@@ -85,10 +89,14 @@ export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: 
     }
     const upper = d.layers.upperDir(id);
     const keep = await changedPaths(upper, await lowerDirsOf(d, o.image.topChainId), MASKED);
-    const result = await commit(keep.size > 0 ? packChanges(upper, keep) : undefined);
+    tm("run: changes");
+    await dropMountPoints(upper, MASKED);
+    const result = await commit(keep.size > 0 ? packChanges(upper, keep) : undefined, id);
+    tm("run: commit");
     ok = true;
     return result;
   } finally {
     if (ok || o.removeOnFailure) await d.containers.remove(id, { force: true }).catch((e) => d.log?.(`build: remove container ${id}: ${e}`));
+    tm("run: remove");
   }
 }

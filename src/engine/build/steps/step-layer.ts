@@ -79,3 +79,12 @@ export function packChanges(upperDir: string, keep: ReadonlySet<string>): Readab
   );
   return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
 }
+
+/** Removes the runtime's empty mount-point files from an upper dir, so an adopted upper holds only the step's changes. */
+export async function dropMountPoints(upperDir: string, masked: ReadonlySet<string>): Promise<void> {
+  for (const rel of masked) {
+    const p = path.join(upperDir, rel);
+    const st = await fs.lstat(p).catch(() => undefined);
+    if (st?.isFile() && st.size === 0) await fs.rm(p, { force: true });
+  }
+}
