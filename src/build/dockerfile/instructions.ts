@@ -275,6 +275,6 @@ export function buildInstruction(line: LogicalLine, escape: string): Instruction
     case "onbuild":
       return onbuild(c, line.text);
     default:
-      throw new Error(`unknown instruction: ${keyword}`);
+      throw new Error(`unknown instruction: ${keyword.toUpperCase()}`);
   }
 }

@@ -18,9 +18,9 @@ export { MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH } from "./scan.js";
 
 export function parseDockerfile(text: string): Dockerfile {
   const scanned = scanDockerfile(text);
-  if (scanned.lines.length === 0) {
-    throw new DockerfileParseError("the Dockerfile (Dockerfile) cannot be empty", 1, 1, { bare: true });
-  }
+  // Docker's two messages: a 0-byte file, and a file of only comments/blank lines.
+  if (text.length === 0) throw new DockerfileParseError("the Dockerfile (Dockerfile) cannot be empty", 1, 1, { bare: true });
+  if (scanned.lines.length === 0) throw new DockerfileParseError("file with no instructions", 1, 1, { bare: true });
   const metaArgs: ArgInstruction[] = [];
   const stages: Stage[] = [];
   const stageNames = new Set<string>();

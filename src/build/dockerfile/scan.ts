@@ -55,14 +55,46 @@ function trimContinuation(s: string, escape: string): [string, boolean] {
   return [s, true];
 }
 
-function splitPhysicalLines(text: string): string[] {
-  const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].endsWith("\r")) lines[i] = lines[i].slice(0, -1);
+/**
+ * Physical lines, read one at a time (an array of every line of a 10 MiB file
+ * costs far more in GC than the parse). Like Go's bufio.ScanLines: "\n"
+ * separates, a trailing "\r" is dropped, no empty line after a final "\n".
+ */
+class LineCursor {
+  private pos = 0;
+  /** 1-based number of the line last returned */
+  lineNo = 0;
+
+  constructor(private readonly text: string) {
+    if (text.startsWith("\ufeff")) this.pos = 1;
   }
-  if (lines.length > 0 && lines[0].startsWith("\ufeff")) lines[0] = lines[0].slice(1);
-  return lines;
+
+  /** offset of the next line in the text */
+  get offset(): number {
+    return this.pos;
+  }
+
+  /** the text between two offsets, line ends normalised as the line reader returns them */
+  between(start: number, end: number): string {
+    return this.text.slice(start, end).replace(/\r\n/g, "\n");
+  }
+
+  hasNext(): boolean {
+    return this.pos < this.text.length;
+  }
+
+  next(): string {
+    let end = this.text.indexOf("\n", this.pos);
+    if (end < 0) end = this.text.length;
+    const start = this.pos;
+    this.pos = end + 1;
+    this.lineNo++;
+    if (end - start > MAX_LINE_LENGTH) {
+      throw new DockerfileParseError(`line longer than ${MAX_LINE_LENGTH} characters`, this.lineNo, MAX_LINE_LENGTH + 1);
+    }
+    if (end > start && this.text[end - 1] === "\r") end--;
+    return this.text.slice(start, end);
+  }
 }
 
 function checkLimits(text: string): void {
@@ -89,25 +121,17 @@ function mayHaveHeredocs(text: string): boolean {
 
 export function scanDockerfile(text: string): ScanResult {
   checkLimits(text);
-  const physical = splitPhysicalLines(text);
+  const cursor = new LineCursor(text);
   const directives: Record<string, string> = {};
   const warnings: string[] = [];
   const lines: LogicalLine[] = [];
   let escape = "\\";
   let lookingForDirectives = true;
+  let sawEmptyContinuation = false;
 
-  let i = 0;
-  const nextLine = (): string => {
-    const raw = physical[i++];
-    if (raw.length > MAX_LINE_LENGTH) {
-      throw new DockerfileParseError(`line longer than ${MAX_LINE_LENGTH} characters`, i, MAX_LINE_LENGTH + 1);
-    }
-    return raw;
-  };
-
-  while (i < physical.length) {
-    const raw = nextLine();
-    const startLine = i;
+  while (cursor.hasNext()) {
+    const raw = cursor.next();
+    const startLine = cursor.lineNo;
     const first = trimLeft(raw);
     if (lookingForDirectives) {
       const m = DIRECTIVE.exec(first);
@@ -135,8 +159,8 @@ export function scanDockerfile(text: string): ScanResult {
     if (ended && joined === "") continue;
 
     let emptyContinuation = false;
-    while (!ended && i < physical.length) {
-      const cont = nextLine();
+    while (!ended && cursor.hasNext()) {
+      const cont = cursor.next();
       const contTrimmed = trimLeft(cont);
       if (contTrimmed.startsWith("#")) continue;
       if (contTrimmed === "") {
@@ -151,24 +175,32 @@ export function scanDockerfile(text: string): ScanResult {
     const heredocs: Heredoc[] = [];
     if (mayHaveHeredocs(joined)) {
       for (const marker of heredocMarkersInLine(joined)) {
-        let content = "";
-        let terminated = false;
-        while (i < physical.length) {
-          const body = nextLine();
+        // The body is taken as one slice of the text rather than joined line by line.
+        const bodyStart = cursor.offset;
+        let bodyEnd = -1;
+        while (cursor.hasNext()) {
+          const lineStart = cursor.offset;
+          const body = cursor.next();
           const candidate = marker.chomp ? body.replace(/^\t+/, "") : body;
           if (candidate === marker.name) {
-            terminated = true;
+            bodyEnd = lineStart;
             break;
           }
-          content += body + "\n";
         }
-        if (!terminated) throw new DockerfileParseError("unterminated heredoc", startLine, column);
+        if (bodyEnd < 0) throw new DockerfileParseError("unterminated heredoc", startLine, column);
+        let content = cursor.between(bodyStart, bodyEnd);
+        if (content !== "" && !content.endsWith("\n")) content += "\n";
         heredocs.push({ name: marker.name, content: marker.chomp ? chompHeredoc(content) : content, expand: marker.expand });
       }
     }
     const text = joined.trim();
-    if (emptyContinuation) warnings.push(`Empty continuation line found in: ${text}`);
-    lines.push({ text, startLine, column, endLine: i, heredocs });
+    if (emptyContinuation) {
+      sawEmptyContinuation = true;
+      warnings.push(`Empty continuation line found in:\n    ${text}`);
+    }
+    lines.push({ text, startLine, column, endLine: cursor.lineNo, heredocs });
   }
+  // Docker closes its warnings with this once (classic builder, printed as "[WARNING]: …").
+  if (sawEmptyContinuation) warnings.push("Empty continuation lines will become errors in a future release.");
   return { directives, escape, lines, warnings };
 }
