@@ -55,23 +55,18 @@ async function main(): Promise<void> {
       await must(cli(e, ["import", await busyboxTar(), "busybox:bench"]), `${e.name} import`);
       await build(e, ctx); // warm: base image present, page cache filled
     }
-    const results: Record<string, Record<string, number>> = {};
-    const record = (c: string, e: Engine, ms: number[]) => ((results[c] ??= {})[e.name] = median(ms));
+    // Engines alternate inside every round, so the machine's load drifts evenly over both.
+    const times: Record<string, Record<string, number[]>> = {};
+    const add = (c: string, e: Engine, ms: number) => (((times[c] ??= {})[e.name] ??= []).push(ms));
     let n = 0;
-    for (const e of all) {
-      const cold: number[] = [];
-      const cached: number[] = [];
-      const oneFile: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        cold.push(await timeIt(() => build(e, ctx, ["--no-cache"])));
-        cached.push(await timeIt(() => build(e, ctx)));
-        await fs.writeFile(path.join(ctx, "data", "f7.bin"), `changed ${n++}\n`);
-        oneFile.push(await timeIt(() => build(e, ctx)));
-      }
-      record("cold build (--no-cache)", e, cold);
-      record("fully cached rebuild", e, cached);
-      record("rebuild after one file changed", e, oneFile);
+    for (let i = 0; i < RUNS; i++) {
+      for (const e of all) add("cold build (--no-cache)", e, await timeIt(() => build(e, ctx, ["--no-cache"])));
+      for (const e of all) add("fully cached rebuild", e, await timeIt(() => build(e, ctx)));
+      await fs.writeFile(path.join(ctx, "data", "f7.bin"), `changed ${n++}\n`);
+      for (const e of all) add("rebuild after one file changed", e, await timeIt(() => build(e, ctx)));
     }
+    const results: Record<string, Record<string, number>> = {};
+    for (const [c, byEngine] of Object.entries(times)) for (const [name, ms] of Object.entries(byEngine)) (results[c] ??= {})[name] = median(ms);
     out.line(`build benchmark: ${RUNS} runs per case, docker CLI (DOCKER_BUILDKIT=0) against each engine, context ${FILES} x ${FILE_BYTES / 1024 / 1024} MB`);
     out.line(`${"case".padEnd(34)} ${"berthd ms".padStart(10)} ${"dockerd ms".padStart(11)} ${"ratio".padStart(7)}`);
     for (const [c, r] of Object.entries(results)) {

@@ -124,7 +124,7 @@ class BuildRun {
   }
 
   async run(): Promise<string> {
-    const stages = neededStages(this.df, this.req.target);
+    const stages = neededStages(this.df, this.req.target, this.req.buildArgs);
     const hasLabels = Object.keys(this.req.labels).length > 0;
     this.total = this.df.metaArgs.length + stages.reduce((n, s) => n + 1 + s.instructions.length, 0) + (hasLabels ? 1 : 0);
     for (const a of this.df.metaArgs) {
@@ -177,7 +177,8 @@ class BuildRun {
   private async runStage(stage: Stage, addLabels: boolean): Promise<StageState> {
     this.announce(stage.from.original);
     const from = expand(stage.from, this.metaEnv(), this.df.escape);
-    const ref = stageRef(this.df, from.image, stage.index);
+    // `FROM 1` names an image, never a stage (Docker: stages are referenced by name in FROM)
+    const ref = /^\d+$/.test(from.image) ? undefined : stageRef(this.df, from.image, stage.index);
     let base: Image | null = null;
     if (ref) {
       const prior = this.stageResults.get(ref.index);

@@ -6,7 +6,7 @@
 import type { Dockerfile, Instruction, Stage } from "../../build/dockerfile/ast.js";
 import { DockerfileParseError, parseDockerfile } from "../../build/dockerfile/parse.js";
 import { envFrom, expandHeredocBody, expandInstruction, expandWord } from "../../build/dockerfile/expand.js";
-import { resolveStageRef, stagesNeeded } from "../../build/dockerfile/stages.js";
+import { resolveMetaArgs, resolveStageRef, stagesNeeded } from "../../build/dockerfile/stages.js";
 import { DockerIgnore } from "../../build/context/dockerignore.js";
 import { InvalidArgumentError } from "../../errors/index.js";
 
@@ -32,16 +32,15 @@ export function expandHeredoc(content: string, env: Record<string, string>, esca
   return expandHeredocBody(content, envFrom(env), escape);
 }
 
-export function neededStages(df: Dockerfile, target: string | undefined): Stage[] {
-  try {
-    return stagesNeeded(df, target);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message, { cause: e });
-  }
+/** The stages `target` needs, in file order (FROM lines resolved with the meta ARGs and --build-arg values). */
+export function neededStages(df: Dockerfile, target: string | undefined, buildArgs: Record<string, string>): Stage[] {
+  return stagesNeeded(df, target, resolveMetaArgs(df, buildArgs)).map((i) => df.stages[i]!);
 }
 
+/** The earlier stage `ref` names (by name or index), or undefined for an image name. */
 export function stageRef(df: Dockerfile, ref: string, beforeIndex: number): Stage | undefined {
-  return resolveStageRef(df, ref, beforeIndex);
+  const i = resolveStageRef(df, ref, beforeIndex);
+  return i === undefined ? undefined : df.stages[i];
 }
 
 export function ignoreMatcher(text: string): (rel: string) => boolean {

@@ -44,7 +44,7 @@ export interface BuildStepInput {
 
 /** The layer tar goes to the content store only (its digest is the diffId); the snapshot's upper dir becomes the layer. */
 async function ingestSnapshotLayer(ctx: ImageContext, tar: Readable, key: string, parentChainId: string | null): Promise<LayerRecord> {
-  const blob = await ctx.content.ingest(tar);
+  const blob = await ctx.content.ingest(coalesced(tar));
   const applied = await ctx.layers.adoptSnapshot!(key, parentChainId, blob.digest, blob.size);
   return {
     blobDigest: blob.digest,
@@ -54,6 +54,26 @@ async function ingestSnapshotLayer(ctx: ImageContext, tar: Readable, key: string
     chainId: applied.chainId,
     size: await ctx.layers.layerSize(applied.chainId),
   };
+}
+
+/**
+ * The packer yields 512-byte headers and 64 KiB file pieces; the content
+ * store writes each chunk with its own write(2): 1 MiB chunks make a 50 MB
+ * layer ~50 writes instead of ~1600.
+ */
+async function* coalesced(src: AsyncIterable<Uint8Array>, target = 1 << 20): AsyncGenerator<Buffer> {
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of src) {
+    parts.push(c);
+    size += c.byteLength;
+    if (size >= target) {
+      yield Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
 }
 
 /** The image config of "nothing": what `FROM scratch` starts from. */
