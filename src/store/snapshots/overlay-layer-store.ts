@@ -187,9 +187,7 @@ export class OverlayLayerStore implements LayerStore {
         await writeFileAtomic(path.join(tmp, "diffid"), diffId);
         await writeFileAtomic(path.join(tmp, "parent"), parentChainId ?? "");
         await writeFileAtomic(path.join(tmp, "size"), String(size));
-        const t0 = Date.now();
         await run(["sync", "-f", tmp]);
-        if (process.env["BERTH_BUILD_TIMING"]) process.stderr.write(`adopt sync ${Date.now() - t0} ms\n`);
         await fs.rename(tmp, this.paths.layer(chainId));
         await fsyncDir(this.paths.layersDir());
         return { diffId, chainId, size };
