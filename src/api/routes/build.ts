@@ -93,7 +93,7 @@ class BuildStream {
 
   fail(err: unknown, log?: (m: string) => void): void {
     if (!this.started) throw err;
-    if (statusFor(err) === 500) log?.(`build failed: ${err instanceof Error ? err.stack : String(err)}`);
+    if (statusFor(err) === 500 && !(err instanceof RunStepFailedError)) log?.(`build failed: ${err instanceof Error ? err.stack : String(err)}`);
     const message = messageFor(err);
     const detail = err instanceof RunStepFailedError ? { code: err.code, message } : { message };
     this.line({ errorDetail: detail, error: message });
@@ -145,6 +145,6 @@ export function addBuildRoutes(r: Router, builds: BuildService, log?: (m: string
 
   r.add("POST", "/build/prune", async (ctx) => {
     const result = await builds.prune({ all: ctx.query.bool("all") });
-    sendJson(ctx.res, 200, { CachesDeleted: result.deleted, SpaceReclaimed: result.spaceReclaimed });
+    sendJson(ctx.res, 200, { CachesDeleted: result.deleted.length ? result.deleted : null, SpaceReclaimed: result.spaceReclaimed });
   });
 }
