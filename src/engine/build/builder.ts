@@ -170,7 +170,12 @@ class BuildRun {
       return await this.d.images.get(ref);
     } catch (e) {
       if (!(e instanceof NotFoundError) || !this.d.images.pull) throw e;
-      return this.d.images.pull(ref, { auth, signal: this.req.signal });
+      try {
+        return await this.d.images.pull(ref, { auth, signal: this.req.signal });
+      } catch (pullErr) {
+        // Docker shows the pull's own error only ("Get https://…: no such host"); name the image too
+        throw new NotFoundError(`No such image: ${ref} (not found locally, and pulling it failed: ${pullErr instanceof Error ? pullErr.message : String(pullErr)})`, { cause: pullErr });
+      }
     }
   }
 
