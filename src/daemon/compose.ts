@@ -92,6 +92,16 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   });
   containersRef = containers;
   // subscribed before reconcile so restarts at daemon start are recorded too
+  const builds = new BuildService({
+    containers,
+    images,
+    layers,
+    workRoot: path.join(dataRoot, "build-tmp"),
+    cacheDir: path.join(dataRoot, "build-cache"),
+    isImageInUse: (id) => containers.isImageInUse(id),
+    log,
+  });
+  await builds.init(); // before reconcile: unmounts step mounts a crashed build left over the snapshots reconcile removes
   const events = new EventBus(1000);
   bridgeContainerEvents(containers, events);
   await containers.reconcile();
@@ -126,16 +136,6 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addEventRoutes(router, { bus: events });
   addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
   addPruneRoutes(router, { containers, images });
-  const builds = new BuildService({
-    containers,
-    images,
-    layers,
-    workRoot: path.join(dataRoot, "build-tmp"),
-    cacheDir: path.join(dataRoot, "build-cache"),
-    isImageInUse: (id) => containers.isImageInUse(id),
-    log,
-  });
-  await builds.init();
   addBuildRoutes(router, builds, log);
   return { router, containers, close: () => containers.close() };
 }

@@ -12,6 +12,7 @@
  * their layers and blobs.
  */
 import { promises as fs } from "node:fs";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import { BuildCache } from "./build-cache.js";
 import type { BuildDeps, BuildOutput } from "./build-deps.js";
@@ -28,9 +29,18 @@ export class BuildService {
     this.builder = new Builder(d, this.cache);
   }
 
-  /** Creates the cache dir and clears scratch space a crashed build left behind. */
+  /**
+   * Creates the cache dir and clears what a build interrupted by a crash left:
+   * step mounts first (removing through a mount would write into its upper
+   * dir), then the scratch space. Call before the container service's
+   * reconcile removes the snapshots under those mounts.
+   */
   async init(): Promise<void> {
     await this.cache.init();
+    const mnt = path.join(this.d.workRoot, "mnt");
+    for (const name of await fs.readdir(mnt).catch(() => [] as string[])) {
+      await this.d.layers.unmount(path.join(mnt, name)).catch((e) => this.d.log?.(`build: unmount leftover ${name}: ${e}`));
+    }
     await fs.rm(this.d.workRoot, { recursive: true, force: true }).catch(() => {});
     await fs.mkdir(this.d.workRoot, { recursive: true, mode: 0o700 });
   }

@@ -29,9 +29,9 @@ import type { BuildDeps, BuildOutput } from "./build-deps.js";
 import { BuildContext } from "./context/build-context.js";
 import { expand, expandText, ignoreMatcher, neededStages, parse, stageRef } from "./frontend.js";
 import { PREDEFINED_ARGS, runBuildArgs, shellOf, substitutionEnv, type StageState } from "./stage-state.js";
-import { applyCopy, prepareCopy } from "./steps/copy-step.js";
+import { applyCopy, canStreamLayer, prepareCopy } from "./steps/copy-step.js";
 import { nop1CreatedBy, runCreatedBy } from "./steps/created-by.js";
-import { withFsStep } from "./steps/fs-step.js";
+import { withFsStep, withStreamingFsStep } from "./steps/fs-step.js";
 import { applyMetadata, isMetadataInstruction, resolveWorkdir } from "./steps/metadata-step.js";
 import { runStep } from "./steps/run-step.js";
 import { mkdirInRoot } from "../../sys/secure-join.js";
@@ -374,7 +374,9 @@ class BuildRun {
       }
       this.cacheBroken = true;
       const base = await this.currentImage(st);
-      const id = await withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key));
+      const id = canStreamLayer(prepared)
+        ? await withStreamingFsStep(this.d, base, (root, tar) => applyCopy(prepared, root, tar), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key))
+        : await withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key));
       st.imageId = id;
       await this.remember(parent, prepared.createdBy, id, prepared.keyExtra);
     };

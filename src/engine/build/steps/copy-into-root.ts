@@ -17,12 +17,15 @@ import { InvalidArgumentError } from "../../../errors/index.js";
 import { mkdirInRoot, secureJoin } from "../../../sys/secure-join.js";
 import type { SourceTree } from "../context/source-tree.js";
 import type { ResolvedSource } from "./copy-sources.js";
+import type { LayerTarWriter } from "./layer-tar-writer.js";
 
 export interface CopyOptions {
   uid: number;
   gid: number;
   /** --chmod; undefined keeps each source's mode */
   chmod?: number;
+  /** when given, every written entry also goes into this layer tar (layer-tar-writer.ts) */
+  tar?: LayerTarWriter;
 }
 
 async function lstatOrUndefined(p: string) {
@@ -33,9 +36,16 @@ async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: n
   const existing = await lstatOrUndefined(dstHost);
   if (existing?.isDirectory()) throw new InvalidArgumentError(`cannot copy to non-directory: ${dstHost} is a directory`);
   if (existing) await fs.unlink(dstHost);
-  await pipeline(tree.open(rel), createWriteStream(dstHost, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 }));
+  const out = createWriteStream(dstHost, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
+  const finalMode = o.chmod ?? mode & 0o7777;
+  if (o.tar) {
+    const st = await tree.stat(rel);
+    await o.tar.file(dstHost, { mode: finalMode, uid: o.uid, gid: o.gid, mtime }, st?.size ?? 0, tree.open(rel), out);
+  } else {
+    await pipeline(tree.open(rel), out);
+  }
   await fs.chown(dstHost, o.uid, o.gid);
-  await fs.chmod(dstHost, o.chmod ?? mode & 0o7777);
+  await fs.chmod(dstHost, finalMode);
   await fs.utimes(dstHost, mtime, mtime);
 }
 
@@ -48,6 +58,7 @@ async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Cop
     else if (existing) await fs.unlink(dstHost);
     await fs.symlink(st.linkname ?? "", dstHost);
     await fs.lchown(dstHost, o.uid, o.gid);
+    await o.tar?.symlink(dstHost, st.linkname ?? "", { mode: 0o777, uid: o.uid, gid: o.gid, mtime: st.mtime });
     return;
   }
   if (st.type === "directory") {
@@ -56,6 +67,7 @@ async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Cop
     if (!existing?.isDirectory()) await fs.mkdir(dstHost);
     await fs.chown(dstHost, o.uid, o.gid);
     await fs.chmod(dstHost, o.chmod ?? st.mode & 0o7777);
+    await o.tar?.dir(dstHost, { mode: o.chmod ?? st.mode & 0o7777, uid: o.uid, gid: o.gid, mtime: st.mtime });
     for (const name of await tree.children(rel)) await placeEntry(tree, rel === "" ? name : `${rel}/${name}`, path.join(dstHost, name), o);
     await fs.utimes(dstHost, st.mtime, st.mtime);
     return;
@@ -76,6 +88,7 @@ export async function copyIntoRoot(root: string, sources: readonly ResolvedSourc
   for (const s of sources) {
     if (s.type === "directory") {
       const dir = await mkdirInRoot(root, dest);
+      await o.tar?.parents(dir, true);
       for (const name of await s.tree.children(s.rel)) {
         const target = await secureJoin(root, path.posix.join(dest, name));
         if (path.dirname(target) !== dir) await mkdirInRoot(root, path.posix.dirname(path.posix.join(dest, name)));

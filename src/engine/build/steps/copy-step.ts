@@ -25,6 +25,7 @@ import { decompressAny, peek } from "../context/any-compression.js";
 import { DirTree, type SourceTree } from "../context/source-tree.js";
 import { contextSourcesDigest, cleanSource, hasGlob, resolveContextSource, type ResolvedSource } from "./copy-sources.js";
 import { copyIntoRoot } from "./copy-into-root.js";
+import type { LayerTarWriter } from "./layer-tar-writer.js";
 import { nop1CreatedBy } from "./created-by.js";
 
 export interface PreparedCopy {
@@ -180,9 +181,14 @@ async function chownIds(root: string, chown: string | undefined): Promise<{ uid:
   return { uid: user.uid, gid: g === undefined ? user.uid : user.gid };
 }
 
-export async function applyCopy(p: PreparedCopy, root: string): Promise<void> {
+/** Whether applyCopy can write the layer tar itself (not when ADD unpacks an archive: extraction is not traced). */
+export function canStreamLayer(p: PreparedCopy): boolean {
+  return p.unpack.size === 0;
+}
+
+export async function applyCopy(p: PreparedCopy, root: string, layerTar?: LayerTarWriter): Promise<void> {
   const ids = await chownIds(root, p.chown);
-  const opts = { ...ids, chmod: p.chmod };
+  const opts = { ...ids, chmod: p.chmod, tar: layerTar };
   const plain = p.sources.filter((_, idx) => !p.unpack.has(idx));
   if (plain.length > 0) await copyIntoRoot(root, plain, p.dest, opts, p.verb);
   for (const idx of p.unpack) {

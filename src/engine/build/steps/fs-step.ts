@@ -13,6 +13,7 @@ import type { Image } from "../../images/image-service.js";
 import type { BuildDeps } from "../build-deps.js";
 import { changedPaths, packChanges } from "./step-layer.js";
 import type { Readable } from "node:stream";
+import { LayerTarWriter } from "./layer-tar-writer.js";
 
 /** Step phase timings in the daemon log when BERTH_BUILD_TIMING is set (for bench/build.ts investigations). */
 export function timer(d: BuildDeps): (what: string) => void {
@@ -60,6 +61,45 @@ export async function withFsStep<T>(
     const r = await commit(keep.size > 0 ? packChanges(upper, keep) : undefined, key);
     tm("commit");
     return r;
+  } finally {
+    if (mounted) await d.layers.unmount(target).catch((e) => d.log?.(`build: unmount ${target}: ${e}`));
+    await fs.rmdir(target).catch(() => {});
+    await d.layers.remove(key).catch((e) => d.log?.(`build: remove snapshot ${key}: ${e}`));
+  }
+}
+
+/**
+ * Like withFsStep, but `work` writes the layer tar itself while it changes
+ * the root (COPY: layer-tar-writer.ts); `commit` starts consuming that tar
+ * right away. The tar ends only after the snapshot is unmounted, so the layer
+ * store adopts a quiet upper dir.
+ */
+export async function withStreamingFsStep<T>(
+  d: BuildDeps,
+  base: Image | null,
+  work: (root: string, tar: LayerTarWriter) => Promise<void>,
+  commit: (layer: Readable, snapshotKey: string) => Promise<T>,
+): Promise<T> {
+  const key = `build-${randomBytes(16).toString("hex")}`;
+  const target = path.join(d.workRoot, "mnt", key);
+  await d.layers.prepare(key, base?.topChainId ?? null);
+  let mounted = false;
+  const tar = new LayerTarWriter(target);
+  let committing: Promise<T> | undefined;
+  try {
+    await d.layers.mount(key, target);
+    mounted = true;
+    committing = commit(tar.readable, key);
+    committing.catch(() => {}); // awaited below; a failure of work() must not leave it unhandled
+    await work(target, tar);
+    await d.layers.unmount(target);
+    mounted = false;
+    tar.finalize();
+    return await committing;
+  } catch (e) {
+    tar.destroy(e as Error);
+    await committing?.catch(() => {});
+    throw e;
   } finally {
     if (mounted) await d.layers.unmount(target).catch((e) => d.log?.(`build: unmount ${target}: ${e}`));
     await fs.rmdir(target).catch(() => {});
