@@ -12,7 +12,6 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { writeFileAtomic } from "../../durable/atomic-file.js";
 
 export function stepKey(parentId: string | null, createdBy: string, extra = ""): string {
   return createHash("sha256").update(`${parentId ?? "scratch"}\n${createdBy}\n${extra}`).digest("hex");
@@ -34,8 +33,15 @@ export class BuildCache {
     return undefined;
   }
 
+  /**
+   * Written through a temp file and a rename, without fsync: an entry is a
+   * hint. One lost in a crash is a cache miss; one that names a missing or
+   * unreadable image is dropped on lookup.
+   */
   async store(key: string, imageId: string): Promise<void> {
-    await writeFileAtomic(path.join(this.dir, key), imageId);
+    const tmp = path.join(this.dir, `.tmp-${key}-${process.pid}`);
+    await fs.writeFile(tmp, imageId);
+    await fs.rename(tmp, path.join(this.dir, key));
   }
 
   /** Every entry as [key, imageId]. */

@@ -73,28 +73,70 @@ export class Builder {
     private readonly cache: BuildCache,
   ) {}
 
+  /**
+   * Steps that need no context file (FROM, RUN, metadata) start as soon as
+   * the Dockerfile has arrived, while the rest of the context is still being
+   * received; their output is held back until the whole context is in, so a
+   * broken or hostile context is still a plain 400 with nothing shown. COPY
+   * and ADD wait for the context (BuildRun.contextReady).
+   */
   async build(req: BuildRequest, body: Readable, out: BuildOutput): Promise<string> {
     const work = path.join(this.d.workRoot, `b-${randomBytes(8).toString("hex")}`);
     await fs.mkdir(work, { recursive: true, mode: 0o700 });
+    const dfRel = BuildContext.cleanName(req.dockerfile || "Dockerfile");
+    const ctx = BuildContext.begin(body, path.join(work, "context.spool"), [dfRel, "dockerfile", ".dockerignore"]);
+    const gate = new GatedOutput(out);
     try {
-      const t0 = Date.now();
-      const ctx = await BuildContext.receive(body, path.join(work, "context.spool"));
-      if (process.env["BERTH_BUILD_TIMING"]) this.d.log?.(`build: context received in ${Date.now() - t0} ms`);
-      const text = await this.readDockerfile(ctx, req.dockerfile);
-      const ignore = await ctx.readSmallFile(".dockerignore");
-      if (ignore) ctx.applyIgnore(ignoreMatcher(ignore.toString("utf8")));
-      const df = parse(text);
-      return await new BuildRun(this.d, this.cache, req, df, ctx, work, out).run();
+      const df = parse(await this.readDockerfile(ctx, dfRel, req.dockerfile));
+      const run = new BuildRun(this.d, this.cache, req, df, ctx, work, gate);
+      try {
+        return await run.run();
+      } catch (e) {
+        // A step failed while the context was still arriving: a broken context is the answer (400);
+        // otherwise show what ran before the error line.
+        await ctx.done;
+        gate.open();
+        throw e;
+      } finally {
+        await Promise.all(run.removals);
+      }
     } finally {
+      // the client is still sending when the Dockerfile was bad: read the rest so the answer reaches it
+      await ctx.done.catch(() => {});
       await fs.rm(work, { recursive: true, force: true }).catch((e) => this.d.log?.(`build: remove ${work}: ${e}`));
     }
   }
 
-  private async readDockerfile(ctx: BuildContext, name: string): Promise<string> {
-    const rel = BuildContext.cleanName(name || "Dockerfile");
-    const buf = (await ctx.readSmallFile(rel)) ?? (rel === "Dockerfile" ? await ctx.readSmallFile("dockerfile") : undefined);
+  private async readDockerfile(ctx: BuildContext, rel: string, name: string): Promise<string> {
+    let buf = await ctx.watched(rel);
+    if (!buf) {
+      await ctx.done;
+      buf = (await ctx.readSmallFile(rel)) ?? (rel === "Dockerfile" ? await ctx.readSmallFile("dockerfile") : undefined);
+    }
     if (!buf) throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name || "Dockerfile"}`);
     return buf.toString("utf8");
+  }
+}
+
+/** Output held back until `open()` (see Builder.build), then passed through. */
+class GatedOutput implements BuildOutput {
+  private held: Array<() => void> | undefined = [];
+  constructor(private readonly out: BuildOutput) {}
+
+  stream(text: string): void {
+    if (this.held) this.held.push(() => this.out.stream(text));
+    else this.out.stream(text);
+  }
+
+  aux(id: string): void {
+    if (this.held) this.held.push(() => this.out.aux(id));
+    else this.out.aux(id);
+  }
+
+  open(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const f of held ?? []) f();
   }
 }
 
@@ -104,6 +146,8 @@ class BuildRun {
   private total = 0;
   private readonly stageResults = new Map<number, StageResult>();
   private readonly usedArgs = new Set<string>();
+  /** container removals still running (run-step.ts deferRemoval); awaited before the build ends */
+  readonly removals: Array<Promise<void>> = [];
   private readonly metaArgs = new Map<string, string | undefined>();
   private cacheBroken: boolean;
 
@@ -114,9 +158,21 @@ class BuildRun {
     private readonly df: Dockerfile,
     private readonly ctx: BuildContext,
     private readonly work: string,
-    private readonly out: BuildOutput,
+    private readonly out: GatedOutput,
   ) {
     this.cacheBroken = req.noCache;
+  }
+
+  private contextIsReady = false;
+
+  /** Waits for the whole context, applies .dockerignore once, and lets the held output through. */
+  private async contextReady(): Promise<void> {
+    if (this.contextIsReady) return;
+    await this.ctx.done;
+    const ignore = (await this.ctx.watched(".dockerignore")) ?? (await this.ctx.readSmallFile(".dockerignore"));
+    if (ignore) this.ctx.applyIgnore(ignoreMatcher(ignore.toString("utf8")));
+    this.contextIsReady = true;
+    this.out.open();
   }
 
   private say(text: string): void {
@@ -143,6 +199,7 @@ class BuildRun {
     const finalId = last?.imageId;
     if (!finalId) throw new InvalidArgumentError("No image was generated. Is your Dockerfile empty?");
     const unused = Object.keys(this.req.buildArgs).filter((k) => !this.usedArgs.has(k) && !PREDEFINED_ARGS.has(k));
+    await this.contextReady();
     if (unused.length > 0) this.say(`[Warning] One or more build-args [${unused.join(" ")}] were not consumed\n`);
     this.out.aux(finalId);
     this.say(`Successfully built ${shortId(finalId)}\n`);
@@ -341,6 +398,7 @@ class BuildRun {
           networkMode: network,
           commandText: argv.join(" "),
           removeOnFailure: this.req.rm || this.req.forceRm,
+          deferRemoval: (p) => this.removals.push(p),
           onStarted: (cid) => {
             ctr = cid;
             this.say(` ---> Running in ${shortId(cid)}\n`);
@@ -361,6 +419,7 @@ class BuildRun {
 
   private async copyInstruction(st: StageState, i: CopyInstruction, stageIndex: number): Promise<void> {
     if (i.from !== undefined && i.kind === "add") throw new InvalidArgumentError("ADD does not support --from; use COPY --from");
+    await this.contextReady();
     const shell = shellOf(st);
     const scratch = path.join(this.work, `step-${this.step}`);
     await fs.mkdir(scratch, { recursive: true });

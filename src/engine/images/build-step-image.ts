@@ -42,9 +42,8 @@ export interface BuildStepInput {
   platform?: { os: string; architecture: string };
 }
 
-/** The layer tar goes to the content store only (its digest is the diffId); the snapshot's upper dir becomes the layer. */
-async function ingestSnapshotLayer(ctx: ImageContext, tar: Readable, key: string, parentChainId: string | null): Promise<LayerRecord> {
-  const blob = await ctx.content.ingest(coalesced(tar));
+/** The layer tar went to the content store only (its digest is the diffId); the snapshot's upper dir becomes the layer. */
+async function adoptedLayer(ctx: ImageContext, blob: { digest: string; size: number }, key: string, parentChainId: string | null): Promise<LayerRecord> {
   const applied = await ctx.layers.adoptSnapshot!(key, parentChainId, blob.digest, blob.size);
   return {
     blobDigest: blob.digest,
@@ -82,6 +81,9 @@ function scratchConfig(platform: { os: string; architecture: string } | undefine
 }
 
 export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Promise<ImageRecord> {
+  // A snapshot's layer blob is ingested before taking the images lock: a big COPY's tar streams
+  // for as long as the copy runs, and nothing references the blob until the record below does.
+  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(coalesced(o.layer)), key: o.snapshotKey } : undefined;
   return ctx.mutate(async () => {
     let parent: ImageRecord | undefined;
     if (o.parentImageId !== null) {
@@ -96,7 +98,7 @@ export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Pro
     const diffIds = [...base.rootfs.diff_ids];
     if (o.layer) {
       const parentChain = parent ? topChainId(parent) : null;
-      const layer = o.snapshotKey && ctx.layers.adoptSnapshot ? await ingestSnapshotLayer(ctx, o.layer, o.snapshotKey, parentChain) : await ingestPlainLayer(ctx, o.layer, parentChain);
+      const layer = adopt ? await adoptedLayer(ctx, adopt.blob, adopt.key, parentChain) : await ingestPlainLayer(ctx, o.layer, parentChain);
       layers.push(layer);
       diffIds.push(layer.diffId);
     }

@@ -52,6 +52,9 @@ function asContextError(e: unknown): unknown {
   return new InvalidArgumentError(`invalid build context: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
+/** Watched files larger than this are not kept in memory (the Dockerfile limit). */
+const WATCH_LIMIT = 4 * 1024 * 1024;
+
 const dirEntry = (mode = 0o755, mtime = new Date(0)): ContextEntry => ({ type: "directory", mode, size: 0, mtime });
 
 export class BuildContext {
@@ -59,11 +62,60 @@ export class BuildContext {
   readonly entries = new Map<string, ContextEntry>();
   private childrenIndex: Map<string, string[]> | undefined;
 
+  /** Resolves when the whole context is in (entries complete, spool written); rejects with the receipt's error. */
+  done: Promise<void> = Promise.resolve();
+  /** The complete content of watched small files seen so far (begin's `watch`). */
+  private readonly watchedContent = new Map<string, Buffer>();
+  private readonly watchers = new Map<string, Array<() => void>>();
+  private stop: ((e: Error) => void) | undefined;
+
   private constructor(readonly spool: string) {}
 
   /** Reads `body` (plain, gzip, bzip2 or xz tar) into the spool file `spool` (created; must not exist). */
   static async receive(body: Readable, spool: string): Promise<BuildContext> {
+    const ctx = BuildContext.begin(body, spool, []);
+    await ctx.done;
+    return ctx;
+  }
+
+  /**
+   * Starts reading the context and returns at once: `done` says when it is
+   * all in. The small files named in `watch` (the Dockerfile, .dockerignore)
+   * are also kept in memory as they arrive, so a build can start its steps
+   * that need no context file while the rest is still coming (the docker
+   * CLI sends the Dockerfile among the first entries).
+   */
+  static begin(body: Readable, spool: string, watch: string[]): BuildContext {
     const ctx = new BuildContext(spool);
+    for (const w of watch) ctx.watchers.set(w, []);
+    ctx.done = ctx.read(body);
+    ctx.done.catch(() => {}).finally(() => {
+      for (const list of ctx.watchers.values()) for (const wake of list.splice(0)) wake();
+    });
+    return ctx;
+  }
+
+  /** A watched file's content once it has arrived; undefined when the context ended without it (or it is not a regular file). */
+  async watched(rel: string): Promise<Buffer | undefined> {
+    for (;;) {
+      const buf = this.watchedContent.get(rel);
+      if (buf) return buf;
+      const settled = await Promise.race([this.done.then(() => true, () => true), new Promise<false>((r) => this.watchers.get(rel)?.push(() => r(false)))]);
+      if (settled) {
+        await this.done; // rethrows the receipt's error
+        return this.watchedContent.get(rel);
+      }
+    }
+  }
+
+  /** Stops a receipt still running (the build gave up); `done` then rejects. */
+  abort(): void {
+    this.stop?.(new InvalidArgumentError("build cancelled"));
+  }
+
+  private async read(body: Readable): Promise<void> {
+    const ctx = this;
+    const spool = this.spool;
     ctx.entries.set("", dirEntry());
     const out = createWriteStream(spool, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
     const outDone = finished(out);
@@ -76,6 +128,10 @@ export class BuildContext {
     const extract = tar.extract();
     input.on("error", (e) => extract.destroy(e));
     input.pipe(extract as unknown as NodeJS.WritableStream);
+    this.stop = (e) => {
+      input.destroy();
+      extract.destroy(e);
+    };
     try {
       for await (const entry of extract) {
         const h = entry.header;
@@ -97,12 +153,18 @@ export class BuildContext {
           case "contiguous-file": {
             const hash = createHash("sha256");
             const offset = size;
+            const keep: Buffer[] | undefined = this.watchers.has(rel) && (h.size ?? 0) <= WATCH_LIMIT ? [] : undefined;
             for await (const chunk of entry as AsyncIterable<Buffer>) {
               hash.update(chunk);
+              keep?.push(chunk);
               size += chunk.length;
               if (!out.write(chunk)) await once(out, "drain");
             }
             ctx.entries.set(rel, { type: "file", mode, size: size - offset, mtime, sha256: hash.digest("hex"), offset });
+            if (keep) {
+              this.watchedContent.set(rel, Buffer.concat(keep));
+              for (const wake of this.watchers.get(rel)!.splice(0)) wake();
+            }
             break;
           }
           case "symlink":
@@ -128,7 +190,6 @@ export class BuildContext {
       out.destroy();
       throw asContextError(e);
     }
-    return ctx;
   }
 
   /** Cleans an entry name; throws for names that would leave the context. */

@@ -48,6 +48,12 @@ export interface RunStepInput {
   /** Shown in the error when the command fails (Docker: the argv joined with spaces). */
   commandText: string;
   removeOnFailure: boolean;
+  /**
+   * Receives the removal of a container whose step succeeded instead of
+   * waiting for it: the next step does not need it gone (the build waits for
+   * every removal before it ends).
+   */
+  deferRemoval?: (removal: Promise<void>) => void;
   onOutput(text: string): void;
   onStarted(containerId: string): void;
   signal?: AbortSignal;
@@ -96,7 +102,11 @@ export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: 
     ok = true;
     return result;
   } finally {
-    if (ok || o.removeOnFailure) await d.containers.remove(id, { force: true }).catch((e) => d.log?.(`build: remove container ${id}: ${e}`));
+    if (ok || o.removeOnFailure) {
+      const removal = d.containers.remove(id, { force: true }).catch((e) => d.log?.(`build: remove container ${id}: ${e}`));
+      if (ok && o.deferRemoval) o.deferRemoval(removal);
+      else await removal;
+    }
     tm("run: remove");
   }
 }
