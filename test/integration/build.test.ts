@@ -128,3 +128,27 @@ test("raw POST /build: stream shape, aux ID, a failing RUN's code, nothing tagge
   assert.equal(cli.code, 7, cli.stdout + cli.stderr);
   assert.match(cli.stderr, /The command '\/bin\/sh -c echo before; exit 7' returned a non-zero code: 7/);
 });
+
+test("the cache survives a daemon restart and goes with the images that own it (rmi, image prune)", { skip }, async (t) => {
+  const d = await startDaemon();
+  t.after(() => d.stop());
+  await importBusybox(d);
+  const dir = await writeContext({ Dockerfile: "FROM busybox\nRUN echo one > /one\nCOPY f /f\nENV A=1\n", f: "data\n" });
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const first = await d.berth(["build", "-t", "persist", dir], { timeoutMs: 60_000 });
+  assert.equal(first.code, 0, first.stderr);
+  await d.stopDaemon();
+  await d.start();
+  const again = await d.berth(["build", "-t", "persist", dir], { timeoutMs: 60_000 });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal((again.stdout.match(/ ---> Using cache/g) ?? []).length, 3, again.stdout);
+  assert.doesNotMatch(again.stdout, /Running in/);
+
+  // rmi removes the untagged step images under the tag, and with them the cache
+  const rmi = await d.berth(["rmi", "persist"]);
+  assert.equal(rmi.code, 0, rmi.stderr);
+  assert.equal((rmi.stdout.match(/Deleted: sha256:/g) ?? []).length >= 4, true, rmi.stdout);
+  const cold = await d.berth(["build", "-t", "persist", dir], { timeoutMs: 60_000 });
+  assert.equal(cold.code, 0, cold.stderr);
+  assert.doesNotMatch(cold.stdout, /Using cache/);
+});
