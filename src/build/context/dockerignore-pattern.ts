@@ -89,6 +89,9 @@ function readClass(p: string, start: number): [Token, number] {
 export class IgnorePattern {
   readonly matchType: MatchType;
   private readonly tokens: Token[] = [];
+  /** literal text every match starts / ends with (`**\/*.log` ends with ".log"): a cheap first test */
+  private readonly literalPrefix: string;
+  private readonly literalSuffix: string;
 
   /** `pattern` is already cleaned and without its `!`. */
   constructor(readonly pattern: string) {
@@ -135,6 +138,19 @@ export class IgnorePattern {
       }
     }
     this.matchType = type;
+    let prefix = "";
+    for (const tok of this.tokens) {
+      if (tok.t !== "lit") break;
+      prefix += tok.c;
+    }
+    let suffix = "";
+    for (let i = this.tokens.length - 1; i >= 0; i--) {
+      const tok = this.tokens[i];
+      if (tok.t !== "lit") break;
+      suffix = tok.c + suffix;
+    }
+    this.literalPrefix = prefix;
+    this.literalSuffix = suffix;
   }
 
   /** Whether the slash-separated relative path matches this pattern itself (no parent logic). */
@@ -149,6 +165,7 @@ export class IgnorePattern {
         return path.endsWith(suffix) || (suffix[0] === "/" && path === suffix.slice(1));
       }
       default:
+        if (!path.startsWith(this.literalPrefix) || !path.endsWith(this.literalSuffix)) return false;
         return this.simulate(path);
     }
   }

@@ -48,6 +48,9 @@ const cases: Array<[string, string, boolean]> = [
   ["docs\n!docs", "docs/x", false],
   ["docs\n!docs/sub\ndocs/sub/y", "docs/sub/x", false],
   ["docs\n!docs/sub\ndocs/sub/y", "docs/sub/y", true],
+  // checked against dockerd 20.10.24 + docker CLI 28: the last pattern is not tried on the parent "xx/deep"
+  ["xx\n!xx/deep/keep\nxx/deep", "xx/deep/keep", false],
+  ["xx\n!xx/deep/keep\nxx/deep", "xx/deep/other", true],
   ["# comment\n\n   \nfoo", "foo", true],
   ["# foo", "foo", false],
   [" # foo", "# foo", true],
@@ -60,6 +63,19 @@ for (const [patterns, path, want] of cases) {
     assert.equal(DockerIgnore.parse(patterns).matches(path), want);
   });
 }
+
+test("match() step by step equals matches() on the whole path", () => {
+  const ig = DockerIgnore.parse("xx\n!xx/deep/keep\nxx/deep\n*.md\n!docs/**");
+  for (const path of ["xx/deep/keep", "xx/deep/other", "a/b/c.md", "docs/x/y.md", "docs", "README.md"]) {
+    let info;
+    let excluded = false;
+    const parts = path.split("/");
+    for (let i = 1; i <= parts.length; i++) ({ excluded, info } = ig.match(parts.slice(0, i).join("/"), info));
+    assert.equal(excluded, ig.matches(path), path);
+  }
+  assert.equal(ig.match("a/b/c.md").excluded, false, "without parent results a nested *.md is not matched");
+  assert.equal(DockerIgnore.parse("a").match("a/b/c").excluded, true, "without parent results the parents are tried");
+});
 
 test("paths given to matches are cleaned; the context root is never excluded", () => {
   const ig = DockerIgnore.parse("a/b\n*");
@@ -98,27 +114,35 @@ test("the Dockerfile and .dockerignore are always included", () => {
   assert.deepEqual(DockerIgnore.parse("x", { alwaysInclude: alwaysIncluded() }).patterns, ["x"]);
 });
 
-test("mayHaveExceptionsUnder lets a walker skip directories no exception reaches", () => {
+test("mayHaveExceptionsUnder: Docker's prefix rule for descending into an excluded directory", () => {
   assert.equal(DockerIgnore.parse("node_modules").mayHaveExceptionsUnder("node_modules"), false);
   const keep = DockerIgnore.parse("node_modules\n!node_modules/keep/x.js");
   assert.equal(keep.mayHaveExceptionsUnder("node_modules"), true);
   assert.equal(keep.mayHaveExceptionsUnder("node_modules/keep"), true);
+  assert.equal(keep.mayHaveExceptionsUnder("./node_modules/keep/"), true);
   assert.equal(keep.mayHaveExceptionsUnder("node_modules/other"), false);
-  assert.equal(keep.mayHaveExceptionsUnder("vendor"), false);
+  assert.equal(keep.mayHaveExceptionsUnder("node_mod"), false, "whole segments only");
   assert.equal(keep.mayHaveExceptionsUnder("."), true);
-  const wild = DockerIgnore.parse("*\n!*/keep");
-  assert.equal(wild.mayHaveExceptionsUnder("anydir"), true, "Docker's prefix check would miss this");
-  assert.equal(wild.mayHaveExceptionsUnder("anydir/sub"), false);
-  assert.equal(DockerIgnore.parse("x\n!**/keep").mayHaveExceptionsUnder("x/y/z"), true);
-  assert.equal(DockerIgnore.parse("a\n!a").mayHaveExceptionsUnder("a/b"), true, "an exception on a parent");
+  assert.equal(DockerIgnore.parse("a").mayHaveExceptionsUnder("."), false);
+  assert.equal(DockerIgnore.parse("build\n!build").mayHaveExceptionsUnder("build"), true);
+  // Docker (moby#30018) does not look through wildcards: checked against dockerd 20.10.24
+  assert.equal(DockerIgnore.parse("*\n!*/keep").mayHaveExceptionsUnder("w"), false);
+  assert.equal(DockerIgnore.parse("x\n!**/keep").mayHaveExceptionsUnder("x"), false);
   // what the walker may skip really is all excluded
-  const ig = DockerIgnore.parse("build\n!build/keep/*.txt\n!src/**");
+  const ig = DockerIgnore.parse("build\n!build/keep/a.txt\n!src/**");
   for (const [dir, file] of [["build/other", "build/other/a.txt"], ["build/keep/sub", "build/keep/sub/a.txt"]]) {
     assert.equal(ig.matches(dir), true);
     assert.equal(ig.mayHaveExceptionsUnder(dir), false, dir);
     assert.equal(ig.matches(file), true, file);
   }
+  assert.equal(ig.mayHaveExceptionsUnder("build/keep"), true);
   assert.equal(ig.matches("build/keep/a.txt"), false);
+});
+
+test("removedAfterReading: the Dockerfile and .dockerignore leave the context when excluded", () => {
+  assert.deepEqual(DockerIgnore.parse("*").removedAfterReading(), [".dockerignore", "Dockerfile"]);
+  assert.deepEqual(DockerIgnore.parse("sub\n.dockerignore").removedAfterReading("sub/Dockerfile.x"), [".dockerignore", "sub/Dockerfile.x"]);
+  assert.deepEqual(DockerIgnore.parse("*.md").removedAfterReading(), []);
 });
 
 test("hostile patterns match in linear time", () => {

@@ -7,15 +7,21 @@
  * filepath.Clean and a leading `/` dropped (so `/a`, `./a` and `a` are the
  * same pattern).
  *
- * Matching follows patternmatcher.MatchesOrParentMatches: patterns apply in
- * order and the last one that matches wins; a pattern that matches a parent
- * directory of the path matches the path (excluding `dir` excludes everything
- * below it, and `!dir` re-includes everything below it).
+ * Matching follows what Docker's context walkers do (moby archive and
+ * BuildKit fsutil, patternmatcher.MatchesUsingParentResults): patterns apply
+ * in order and the last one that matches wins; a pattern that matched a
+ * parent directory matches everything below it (excluding `dir` excludes its
+ * contents, `!dir` re-includes them). A pattern skipped at the parent (an
+ * include while already excluded, say) is tried on the child's path only, not
+ * on its parents: `xx`, `!xx/deep/keep`, `xx/deep` keeps `xx/deep/keep`, as
+ * dockerd does.
  *
  * The Dockerfile and the .dockerignore file are always sent, even when a
  * pattern excludes them (Docker's CLI appends `!Dockerfile` and
  * `!.dockerignore`): pass `alwaysIncluded(dockerfilePath)` as the
- * `alwaysInclude` option of parse.
+ * `alwaysInclude` option of parse on the sending side. The daemon reads them
+ * and then deletes those that .dockerignore excludes from the context, so
+ * `COPY . /x` does not see them: see removedAfterReading.
  */
 import { posix } from "node:path";
 import { InvalidArgumentError } from "../../errors/index.js";
@@ -42,10 +48,14 @@ export function alwaysIncluded(dockerfilePath = "Dockerfile"): string[] {
   return [".dockerignore", relative(dockerfilePath)];
 }
 
+/** What a directory's match leaves for its children (opaque to callers). */
+export interface MatchInfo {
+  readonly results: readonly boolean[];
+}
+
 interface Rule {
   exclusion: boolean;
   pattern: IgnorePattern;
-  segments: string[];
 }
 
 export class DockerIgnore {
@@ -91,56 +101,70 @@ export class DockerIgnore {
   }
 
   private static rule(exclusion: boolean, pattern: string): Rule {
-    return { exclusion, pattern: new IgnorePattern(pattern), segments: pattern.split("/") };
+    return { exclusion, pattern: new IgnorePattern(pattern) };
   }
 
   /** Whether the context-relative path (slash-separated) is excluded from the build context. */
   matches(relPath: string): boolean {
     const path = relative(relPath);
     if (path === "." || this.rules.length === 0) return false;
-    const parents = path.split("/").slice(0, -1);
-    let matched = false;
-    for (const rule of this.rules) {
-      // An include can only change an unmatched path, an exception only a matched one.
-      if (rule.exclusion !== matched) continue;
-      let hit = rule.pattern.match(path);
-      for (let i = 1; !hit && i <= parents.length; i++) hit = rule.pattern.match(parents.slice(0, i).join("/"));
-      if (hit) matched = !rule.exclusion;
-    }
-    return matched;
+    // Evaluate each ancestor directory, then the path, as Docker's walker does.
+    let parent: MatchInfo | undefined;
+    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) parent = this.match(path.slice(0, i), parent).info;
+    return this.match(path, parent).excluded;
   }
 
   /**
-   * False when no `!` exception can re-include anything at or below the
-   * (excluded) directory, so a walker may skip it without descending. Errs on
-   * the side of true: a `**` or a pattern whose leading segments fit the
-   * directory counts. (Docker's own walker only checks plain prefixes and can
-   * wrongly skip a directory that `!` + `*` + `/keep` reaches; this does not.)
+   * One step of a walk (patternmatcher.MatchesUsingParentResults): whether
+   * `relPath` is excluded given its parent directory's `info` (undefined for
+   * entries at the top of the context), and the info to pass to its children.
+   * Each pattern that matched the parent counts as matching the child; the
+   * others are tried on the child's own path. A walker calling this per entry
+   * pays O(patterns) instead of O(patterns × depth).
+   */
+  match(relPath: string, parent?: MatchInfo): { excluded: boolean; info: MatchInfo } {
+    const path = relative(relPath);
+    const results: boolean[] = new Array(this.rules.length).fill(false);
+    let matched = false;
+    this.rules.forEach((rule, i) => {
+      let hit = parent?.results[i] ?? false;
+      if (!hit) {
+        // An include can only change an unmatched path, an exception only a matched one.
+        if (rule.exclusion !== matched) return;
+        hit = rule.pattern.match(path);
+        // Without parent results, try the parent directories themselves (MatchesOrParentMatches).
+        for (let j = path.indexOf("/"); !hit && parent === undefined && j >= 0; j = path.indexOf("/", j + 1)) {
+          hit = rule.pattern.match(path.slice(0, j));
+        }
+      }
+      results[i] = hit;
+      if (hit) matched = !rule.exclusion;
+    });
+    return { excluded: matched, info: { results } };
+  }
+
+  /**
+   * Whether a walker must still descend into an excluded directory because a
+   * `!` exception might re-include something below it. This is Docker's own
+   * rule (moby archive.TarWithOptions, BuildKit fsutil): descend only when an
+   * exception pattern, as text, starts with `dir/`. So with `*` and the
+   * exception `!*` + `/keep`, `a/keep` is NOT brought back (moby/moby#30018);
+   * matching that keeps the same files in the context as Docker.
    */
   mayHaveExceptionsUnder(relDir: string): boolean {
     const dir = relative(relDir);
-    const dirSegments = dir === "." ? [] : dir.split("/");
-    return this.rules.some((rule) => rule.exclusion && exceptionReaches(rule, dirSegments));
+    if (dir === ".") return this.rules.some((r) => r.exclusion);
+    const prefix = dir + "/";
+    return this.rules.some((r) => r.exclusion && (r.pattern.pattern + "/").startsWith(prefix));
   }
-}
 
-function exceptionReaches(rule: Rule, dirSegments: string[]): boolean {
-  if (dirSegments.length === 0) return true;
-  // The exception names the directory or one of its parents: everything below is re-included.
-  for (let k = 1; k <= dirSegments.length; k++) {
-    if (rule.pattern.match(dirSegments.slice(0, k).join("/"))) return true;
+  /**
+   * Of the Dockerfile and .dockerignore (always sent), the ones the daemon
+   * then removes from the context COPY/ADD see, because .dockerignore
+   * excludes them (moby builder/remotecontext removeDockerfile). Call on a
+   * DockerIgnore parsed without `alwaysInclude`.
+   */
+  removedAfterReading(dockerfilePath = "Dockerfile"): string[] {
+    return alwaysIncluded(dockerfilePath).filter((p) => this.matches(p));
   }
-  const segs = rule.segments;
-  for (let i = 0; i < dirSegments.length; i++) {
-    if (i >= segs.length) return false;
-    if (segs[i].includes("**")) return true;
-    let segment: IgnorePattern;
-    try {
-      segment = new IgnorePattern(segs[i]);
-    } catch {
-      return true; // a class spanning "/" is not a segment pattern: assume it may match
-    }
-    if (!segment.match(dirSegments[i])) return false;
-  }
-  return segs.length > dirSegments.length;
 }

@@ -110,6 +110,16 @@ test("hostile input: deep nesting is an error, long input is linear", () => {
   assert.throws(() => expandWord('"'.repeat(100_001), env), ShellExpansionError);
 });
 
+test("hostile input: self-doubling values stop at the expansion cap with a typed error", () => {
+  const vars = new Map([["A", "x"]]);
+  const look = (n: string) => vars.get(n);
+  assert.throws(() => {
+    for (let i = 0; i < 40; i++) vars.set("A", expandWord("$A$A", look));
+  }, /expanded word is longer than 16777216 characters/);
+  assert.ok((vars.get("A") as string).length <= 16 * 1024 * 1024);
+  assert.throws(() => expandWord('"' + "$A".repeat(10) + '"', look), ShellExpansionError);
+});
+
 function only(df: string): Instruction {
   return parseDockerfile(`FROM scratch\n${df}\n`).stages[0].instructions[0];
 }
@@ -195,3 +205,30 @@ test("envFrom accepts a Map and never reads the prototype", () => {
   assert.equal(envFrom({})("constructor"), undefined);
   assert.equal(expandWord("${toString:-x}", envFrom({})), "x");
 });
+
+// Each case was built on dockerd 20.10.24 (classic builder) and its image's Config.Env compared:
+// the expected values are Docker's. ENV sees the state before the instruction (B=$A gives the old A).
+const dockerVerified: Array<[string, Array<[string, string]>]> = [
+  [
+    "FROM scratch\nARG A=7\nARG B=\"two words\" C='$A' D=${A}x\nENV E1=$A E2=\"$B\" E3='$A' E4=\\$A E5=${unset:-def} E6=${A:+set} E7=\"a\\\"b\" E8=a\\ b\nENV E9 legacy  value   $A\nENV E10=${E1}${E2} E11=$C E12=$D\n",
+    [["E1", "7"], ["E2", "two words"], ["E3", "$A"], ["E4", "$A"], ["E5", "def"], ["E6", "set"], ["E7", 'a"b'], ["E8", "a b"], ["E9", "legacy  value   7"], ["E10", "7two words"], ["E11", "$A"], ["E12", "7x"]],
+  ],
+  ["FROM scratch\nENV A=1\nENV A=2 B=$A\nENV C=\"${A}\" D='${A}' E=\"'$A'\" F='\"$A\"'\n", [["A", "2"], ["B", "1"], ["C", "2"], ["D", "${A}"], ["E", "'2'"], ["F", '"$A"']]],
+  ["# escape=`\nFROM scratch\nENV P=c:\\dir Q=`$x R=\"a`\"b\"\n", [["P", "c:\\dir"], ["Q", "$x"], ["R", 'a"b']]],
+  ["FROM scratch\nARG U\nARG W=\nENV U1=${U:-unset} U3=${U:+isset} W1=${W:-empty} W3=${W:+set} W4=x${W}y\n", [["U1", "unset"], ["U3", ""], ["W1", "empty"], ["W3", ""], ["W4", "xy"]]],
+  ["FROM scratch\nARG X=1\nENV A=$X$ B=$ C=\"$\" D=${X}${X}$X E=$1 F=$$ G=a$-b\n", [["A", "1$"], ["B", "$"], ["C", "$"], ["D", "111"], ["E", ""], ["F", ""], ["G", "ab"]]],
+  ["FROM scratch\nENV A=x\\\\y B=\"x\\\\y\" C='x\\\\y' D=\"x\\y\" E=x\\y\n", [["A", "x\\y"], ["B", "x\\y"], ["C", "x\\\\y"], ["D", "x\\y"], ["E", "xy"]]],
+];
+for (const [text, want] of dockerVerified) {
+  test(`ENV values as dockerd computed them: ${JSON.stringify(text.split("\n").slice(1, 3).join(" | ")).slice(0, 60)}`, () => {
+    const df = parseDockerfile(text);
+    const env = new Map<string, string>();
+    const args = new Map<string, string>();
+    for (const raw of df.stages[0].instructions) {
+      const i = expandInstruction(raw, (n) => env.get(n) ?? args.get(n), df.escape);
+      if (i.kind === "arg") for (const a of i.args) if (a.default !== undefined) args.set(a.name, a.default);
+      if (i.kind === "env") for (const [k, v] of i.pairs) env.set(k, v);
+    }
+    assert.deepEqual([...env], want);
+  });
+}

@@ -9,6 +9,10 @@
  * shell in the container (or the child image's build) sees them as written.
  * Heredoc bodies of COPY/ADD are substituted when their delimiter was not
  * quoted (quotes inside the body are kept); RUN heredocs are the shell's.
+ * Each field is one word (ProcessWord: quotes removed, inner blanks kept),
+ * except EXPOSE, whose values are split again after substitution
+ * (ProcessWords: `EXPOSE $PORTS` with PORTS="80 443" gives two ports).
+ * ENV/LABEL pairs are rebuilt from `rawPairs`.
  */
 import type { Instruction } from "./ast.js";
 import { type EnvLookup, ShellExpansionError, lexWord, lexWords } from "./shell-lexer.js";

@@ -13,7 +13,9 @@ export interface HeredocMarker {
   chomp: boolean;
 }
 
-const MARKER = /^(\d*)<<(-?)([^<]*)$/;
+// Blanks after "<<" are allowed since BuildKit v0.22 (moby/buildkit#5817): `cat << EOF`.
+const MARKER = /^(\d*)<<(-?)\s*([^<]*)$/;
+const BARE_MARKER = /^\d*<<-?$/;
 const unsetEnv = () => undefined;
 
 /** The marker a single word holds, or undefined. */
@@ -34,7 +36,7 @@ export function parseHeredocMarker(word: string): HeredocMarker | undefined {
 export function heredocMarkersInLine(line: string): HeredocMarker[] {
   let words: string[];
   try {
-    words = lexWords(line, unsetEnv, { rawQuotes: true, rawEscapes: true });
+    words = joinSpacedMarkers(lexWords(line, unsetEnv, { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true }));
   } catch {
     return []; // buildkit ignores a lexing error here: the line simply has no heredoc
   }
@@ -47,6 +49,19 @@ export function heredocMarkersInLine(line: string): HeredocMarker[] {
       marker = undefined;
     }
     if (marker) out.push(marker);
+  }
+  return out;
+}
+
+/**
+ * `<< EOF` lexes as two words; BuildKit's lexer keeps them as one. Joins a
+ * bare `<<`/`<<-` word with the word after it (also used on COPY sources).
+ */
+export function joinSpacedMarkers(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (BARE_MARKER.test(words[i]) && i + 1 < words.length) out.push(words[i] + words[++i]);
+    else out.push(words[i]);
   }
   return out;
 }

@@ -15,7 +15,7 @@ import type {
   SourcePos,
 } from "./ast.js";
 import { type FlagSpec, type FlagValues, parseFlags, parseGoDuration } from "./flags.js";
-import { parseHeredocMarker } from "./heredoc.js";
+import { joinSpacedMarkers, parseHeredocMarker } from "./heredoc.js";
 import type { LogicalLine } from "./scan.js";
 import { isSpace, unquoteWord } from "./shell-lexer.js";
 import { NOT_STRING_ARRAY, extractBuilderFlags, parseJsonArray, parseWords, splitKeyword, splitWhitespace } from "./words.js";
@@ -30,13 +30,7 @@ const FLAGS: Record<string, FlagSpec> = {
   healthcheck: { interval: "string", timeout: "string", "start-period": "string", "start-interval": "string", retries: "string" },
 };
 
-export const INSTRUCTION_NAMES = [
-  "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-  "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
-] as const;
-
 interface Ctx {
-  keyword: string;
   upper: string;
   flagWords: string[];
   /** the arguments after the flags, trimmed */
@@ -95,8 +89,8 @@ function nameValuePairs(c: Ctx): Array<[string, string]> {
 }
 
 function keyValue(c: Ctx, kind: "env" | "label"): KeyValueInstruction {
-  flags(c, kind);
   const rawPairs = nameValuePairs(c);
+  flags(c, kind);
   const pairs = rawPairs.map(([k, v]): [string, string] => [unquoteWord(k, c.escape), unquoteWord(v, c.escape)]);
   return { kind, ...c.base, pairs, rawPairs };
 }
@@ -113,7 +107,9 @@ function arg(c: Ctx): ArgInstruction {
 }
 
 function copy(c: Ctx, kind: "copy" | "add"): CopyInstruction {
-  const words = wordList(c.args);
+  const json = parseJsonArray(c.args);
+  // `COPY << EOF /dst`: the spaced marker is one source (shell form only, like the heredoc itself)
+  const words = json.ok ? json.values : joinSpacedMarkers(wordList(c.args));
   if (words.length < 2) {
     throw new Error(`${c.upper} requires at least two arguments, but only one was provided. Destination could not be determined.`);
   }
@@ -151,6 +147,7 @@ function healthcheck(c: Ctx): HealthcheckInstruction {
   while (sep < c.args.length && !isSpace(c.args[sep])) sep++;
   const type = c.args.slice(0, sep).toUpperCase();
   const rest = c.args.slice(sep).trim();
+  const cmd = rest === "" ? undefined : commandForm(rest);
   if (type === "NONE") {
     // Docker parses no flags for NONE, so it neither applies nor rejects them.
     if (rest !== "") throw new Error("HEALTHCHECK NONE takes no arguments");
@@ -158,7 +155,6 @@ function healthcheck(c: Ctx): HealthcheckInstruction {
   }
   const f = flags(c, "healthcheck");
   if (type !== "CMD") throw new Error(`Unknown type ${JSON.stringify(type)} in HEALTHCHECK (try CMD)`);
-  const cmd = rest === "" ? undefined : commandForm(rest);
   const test = cmd === undefined ? [] : cmd.kind === "exec" ? ["CMD", ...cmd.args] : ["CMD-SHELL", cmd.text];
   if (test.length < 2) throw new Error("Missing command after HEALTHCHECK CMD");
   const out: HealthcheckInstruction = { kind: "healthcheck", ...c.base, none: false, test };
@@ -200,7 +196,6 @@ export function buildInstruction(line: LogicalLine, escape: string): Instruction
   const { flags: flagWords, rest } = extractBuilderFlags(afterKeyword);
   const kind = keyword.toLowerCase();
   const c: Ctx = {
-    keyword,
     upper: kind.toUpperCase(),
     flagWords,
     args: rest.trim(),
@@ -223,22 +218,25 @@ export function buildInstruction(line: LogicalLine, escape: string): Instruction
       const platform = one(flags(c, kind), "platform");
       return { kind, ...c.base, image: words[0], ...(stageName ? { stageName } : {}), ...(platform !== undefined ? { platform } : {}) };
     }
+    // The JSON check belongs to Docker's line parser, so it fails before any flag does.
     case "run": {
-      const f = flags(c, kind);
-      return { kind, ...c.base, cmd: commandForm(c.args), heredocs: c.heredocs, flags: f };
+      const cmd = commandForm(c.args);
+      return { kind, ...c.base, cmd, heredocs: c.heredocs, flags: flags(c, kind) };
     }
     case "cmd":
-    case "entrypoint":
+    case "entrypoint": {
+      const cmd = commandForm(c.args);
       flags(c, kind);
-      return { kind, ...c.base, cmd: commandForm(c.args) };
+      return { kind, ...c.base, cmd };
+    }
     case "shell": {
-      flags(c, kind);
       const json = parseJsonArray(c.args);
+      if (!json.ok && json.notStrings) throw new Error(NOT_STRING_ARRAY);
+      flags(c, kind);
       if (json.ok) {
         if (json.values.length === 0) throw atLeastOne(c);
         return { kind, ...c.base, args: json.values };
       }
-      if (json.notStrings) throw new Error(NOT_STRING_ARRAY);
       if (c.args === "") throw atLeastOne(c);
       throw new Error("SHELL requires the arguments to be in JSON form");
     }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { Instruction } from "./ast.js";
-import { DockerfileParseError, MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH, parseDockerfile } from "./parse.js";
+import { DockerfileParseError, MAX_DOCKERFILE_BYTES, MAX_INSTRUCTIONS, MAX_LINE_LENGTH, parseDockerfile, parseOnbuildTriggers } from "./parse.js";
 
 /** The instructions of the only stage of `FROM scratch\n<body>`. */
 function body(text: string): Instruction[] {
@@ -278,6 +278,7 @@ test("what may come before the first FROM", () => {
       return true;
     });
   bare("", "the Dockerfile (Dockerfile) cannot be empty");
+  assert.throws(() => parseDockerfile("", { name: "build/Dockerfile.dev" }), { message: "the Dockerfile (build/Dockerfile.dev) cannot be empty" });
   for (const blank of ["\n\n", "# only a comment\n", "   \n\t\n", "# escape=`\n"]) bare(blank, "file with no instructions");
 });
 
@@ -321,8 +322,17 @@ test("no heredoc: JSON form, quoted marker, other instructions, bare <<", () => 
   assert.deepEqual(one('RUN ["cat", "<<EOF"]').heredocs, []);
   assert.deepEqual(one("RUN echo '<<EOF'").heredocs, []);
   assert.deepEqual(one("RUN echo a<<b").heredocs, []);
-  assert.deepEqual(one("RUN echo << x").heredocs, []);
+  assert.deepEqual(one("RUN echo <<").heredocs, []);
   assert.equal(body("CMD cat <<EOF\nRUN x").length, 2);
+});
+
+test("heredocs with blanks after << (BuildKit v0.22)", () => {
+  const r = one("RUN cat << EOF > /f\nbody\nEOF");
+  assert.deepEqual(r.heredocs, [{ name: "EOF", content: "body\n", expand: true }]);
+  const c = one("COPY << 'EOF' /dst\n$x\nEOF");
+  assert.deepEqual(c.sources, []);
+  assert.deepEqual(c.heredocs, [{ name: "EOF", content: "$x\n", expand: false }]);
+  assert.equal(c.dest, "/dst");
 });
 
 test("heredocs in COPY/ADD and ONBUILD", () => {
@@ -366,8 +376,9 @@ test("hostile input: 100k continuation lines, 100k instructions, deep JSON, many
   assert.equal(run.endLine, 100_003);
   assert.ok(run.original.endsWith("x   end"));
 
-  const many = "FROM a\n" + "RUN x\n".repeat(100_000);
-  assert.equal(parseDockerfile(many).stages[0].instructions.length, 100_000);
+  const many = "FROM a\n" + "RUN x\n".repeat(MAX_INSTRUCTIONS - 1);
+  assert.equal(parseDockerfile(many).stages[0].instructions.length, MAX_INSTRUCTIONS - 1);
+  fails(many + "  RUN y\n", `too many instructions (more than ${MAX_INSTRUCTIONS})`, MAX_INSTRUCTIONS + 1, 3);
 
   const commented = "FROM a\nRUN a \\\n" + "# c\n".repeat(100_000) + "b\n";
   assert.equal(parseDockerfile(commented).stages[0].instructions[0].original, "RUN a b");
@@ -387,10 +398,13 @@ test("hostile input: 100k continuation lines, 100k instructions, deep JSON, many
 
 test("every physical line shape parses or fails with a DockerfileParseError", () => {
   const pieces = ["FROM a", "RUN", "<<EOF", "EOF", "\\", "`", '"', "'", "[", "]", "#", "--x", "ENV a", " ", "\t", "ONBUILD", "COPY", "=", "$", "${"];
-  let seed = 7;
+  // mulberry32, 32-bit integer math (see fuzz.test.ts)
+  let state = 7;
   const rand = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
   for (let round = 0; round < 2000; round++) {
     const lines = ["FROM a"];
@@ -406,5 +420,20 @@ test("every physical line shape parses or fails with a DockerfileParseError", ()
       assert.ok(err instanceof DockerfileParseError, `${JSON.stringify(text)} → ${String(err)}`);
       assert.ok(err.line >= 1 && err.column >= 1);
     }
+  }
+});
+
+test("ONBUILD triggers of a base image parse back into instructions", () => {
+  const triggers = [one("ONBUILD COPY . /app").trigger, one("ONBUILD RUN <<EOF\necho $x\nEOF").trigger, "ENV a=1 b=2"] as string[];
+  const instrs = parseOnbuildTriggers(triggers);
+  assert.deepEqual(instrs.map((i) => i.kind), ["copy", "run", "env"]);
+  assert.deepEqual((instrs[1] as { heredocs: unknown }).heredocs, [{ name: "EOF", content: "echo $x\n", expand: true }]);
+  assert.equal(instrs[0].original, "COPY . /app");
+  for (const [bad, why] of [["FROM x", "FROM isn't allowed"], ["ONBUILD RUN x", "Chaining ONBUILD"], ["FOOO", "unknown instruction"], ["RUN <<EOF", "unterminated heredoc"]]) {
+    assert.throws(() => parseOnbuildTriggers([bad]), (err: unknown) => {
+      assert.ok(err instanceof DockerfileParseError);
+      assert.ok(err.message.includes(why) && err.message.includes(JSON.stringify(bad)), err.message);
+      return true;
+    });
   }
 });

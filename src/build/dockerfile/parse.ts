@@ -14,12 +14,15 @@ import { DockerfileParseError } from "./parse-error.js";
 import { scanDockerfile } from "./scan.js";
 
 export { DockerfileParseError } from "./parse-error.js";
-export { MAX_DOCKERFILE_BYTES, MAX_LINE_LENGTH } from "./scan.js";
+export { MAX_DOCKERFILE_BYTES, MAX_INSTRUCTIONS, MAX_LINE_LENGTH } from "./scan.js";
 
-export function parseDockerfile(text: string): Dockerfile {
+/** `name`: the Dockerfile's path in the context (`-f`), for Docker's empty-file message. */
+export function parseDockerfile(text: string, options: { name?: string } = {}): Dockerfile {
   const scanned = scanDockerfile(text);
   // Docker's two messages: a 0-byte file, and a file of only comments/blank lines.
-  if (text.length === 0) throw new DockerfileParseError("the Dockerfile (Dockerfile) cannot be empty", 1, 1, { bare: true });
+  if (text.length === 0) {
+    throw new DockerfileParseError(`the Dockerfile (${options.name ?? "Dockerfile"}) cannot be empty`, 1, 1, { bare: true });
+  }
   if (scanned.lines.length === 0) throw new DockerfileParseError("file with no instructions", 1, 1, { bare: true });
   const metaArgs: ArgInstruction[] = [];
   const stages: Stage[] = [];
@@ -59,4 +62,36 @@ export function parseDockerfile(text: string): Dockerfile {
     stages,
     warnings: scanned.warnings,
   };
+}
+
+/**
+ * The ONBUILD triggers of a base image (its config's OnBuild strings, e.g.
+ * "RUN echo hi"), parsed as the instructions they become in the child
+ * stage. Docker parses each trigger as a tiny Dockerfile and refuses FROM,
+ * MAINTAINER and ONBUILD there; errors name the trigger, not a line.
+ */
+export function parseOnbuildTriggers(triggers: string[], escape = "\\"): Instruction[] {
+  const out: Instruction[] = [];
+  for (const trigger of triggers) {
+    let lines;
+    try {
+      lines = scanDockerfile(trigger).lines;
+    } catch (err) {
+      throw new DockerfileParseError(`invalid ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as DockerfileParseError).reason ?? String(err)}`, 1, 1, { bare: true, cause: err });
+    }
+    for (const line of lines) {
+      let instr: Instruction;
+      try {
+        instr = buildInstruction(line, escape);
+        if (instr.kind === "onbuild") throw new Error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        if (instr.kind === "from" || instr.kind === "maintainer") {
+          throw new Error(`${instr.kind.toUpperCase()} isn't allowed as an ONBUILD trigger`);
+        }
+      } catch (err) {
+        throw new DockerfileParseError(`invalid ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as Error).message}`, line.startLine, line.column, { bare: true, cause: err });
+      }
+      out.push(instr);
+    }
+  }
+  return out;
 }

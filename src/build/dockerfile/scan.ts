@@ -20,6 +20,12 @@ import { extractBuilderFlags, parseJsonArray, splitKeyword } from "./words.js";
 export const MAX_DOCKERFILE_BYTES = 10 * 1024 * 1024;
 /** One physical line longer than this is refused (Go's default scanner stops at 64 KiB). */
 export const MAX_LINE_LENGTH = 1024 * 1024;
+/**
+ * More instructions than this are refused: 10 MiB of "RUN x" lines is 1.7M
+ * instructions and ~700 MB of parsed objects in the daemon. Real Dockerfiles
+ * have hundreds at most.
+ */
+export const MAX_INSTRUCTIONS = 100_000;
 
 export interface LogicalLine {
   /** the instruction text: first line left-trimmed, continuations joined */
@@ -197,6 +203,9 @@ export function scanDockerfile(text: string): ScanResult {
     if (emptyContinuation) {
       sawEmptyContinuation = true;
       warnings.push(`Empty continuation line found in:\n    ${text}`);
+    }
+    if (lines.length >= MAX_INSTRUCTIONS) {
+      throw new DockerfileParseError(`too many instructions (more than ${MAX_INSTRUCTIONS})`, startLine, column);
     }
     lines.push({ text, startLine, column, endLine: cursor.lineNo, heredocs });
   }

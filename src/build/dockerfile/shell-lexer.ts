@@ -42,6 +42,11 @@ export class ShellExpansionError extends InvalidArgumentError {}
  * three deep, hostile ones could blow the JS stack, so cap it.
  */
 const MAX_NESTING = 256;
+/**
+ * A word may not expand beyond this: `ENV A=$A$A` forty times over would
+ * otherwise grow to terabytes (and V8 throws an untyped RangeError long before).
+ */
+export const MAX_EXPANDED_LENGTH = 16 * 1024 * 1024;
 
 const SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 export function isSpace(ch: string): boolean {
@@ -50,6 +55,13 @@ export function isSpace(ch: string): boolean {
 const NAME_CHAR = /^[\p{L}\p{Nd}_]$/u;
 const DIGIT = /^\p{Nd}$/u;
 const SPECIAL_PARAM = "@*#?-$!0";
+
+function grow(result: string, add: string): string {
+  if (result.length + add.length > MAX_EXPANDED_LENGTH) {
+    throw new ShellExpansionError(`expanded word is longer than ${MAX_EXPANDED_LENGTH} characters`);
+  }
+  return result + add;
+}
 
 /** Collects words the way buildkit's wordsStruct does. */
 class WordCollector {
@@ -85,6 +97,14 @@ class WordCollector {
   }
 }
 
+/** Stands in for WordCollector when only the whole word is wanted (lexWord, `${v:-word}`). */
+const NO_WORDS = {
+  addChar(): void {},
+  addRaw(): void {},
+  addString(): void {},
+  finish: (): string[] => [],
+};
+
 class ShellWord {
   private pos = 0;
   private depth = 0;
@@ -94,6 +114,7 @@ class ShellWord {
     private readonly src: string,
     private readonly env: EnvLookup,
     private readonly opts: LexOptions,
+    private readonly splitWords: boolean,
   ) {
     this.escape = opts.escape ?? "\\";
   }
@@ -106,13 +127,13 @@ class ShellWord {
   }
 
   run(): { result: string; words: string[] } {
-    const [result, words] = this.processStopOn(undefined);
+    const [result, words] = this.processStopOn(undefined, this.splitWords);
     return { result, words };
   }
 
-  private processStopOn(stop: string | undefined): [string, string[]] {
+  private processStopOn(stop: string | undefined, splitWords = false): [string, string[]] {
     let result = "";
-    const words = new WordCollector();
+    const words = splitWords ? new WordCollector() : NO_WORDS;
     for (let ch = this.peek(); ch !== undefined; ch = this.peek()) {
       if (stop !== undefined && ch === stop) {
         this.next();
@@ -120,7 +141,7 @@ class ShellWord {
       }
       if (ch === "$") {
         const tmp = this.processDollar();
-        result += tmp;
+        result = grow(result, tmp);
         words.addString(tmp);
         continue;
       }
@@ -178,7 +199,7 @@ class ShellWord {
         return result;
       }
       if (ch === "$") {
-        result += this.processDollar();
+        result = grow(result, this.processDollar());
         continue;
       }
       let c = this.next() as string;
@@ -293,12 +314,12 @@ class ShellWord {
 
 /** buildkit's ProcessWord: the whole string as one word (inner whitespace kept). */
 export function lexWord(word: string, env: EnvLookup, opts: LexOptions = {}): string {
-  return new ShellWord(word, env, opts).run().result;
+  return new ShellWord(word, env, opts, false).run().result;
 }
 
 /** buildkit's ProcessWords: split into words on unquoted whitespace after substitution. */
 export function lexWords(word: string, env: EnvLookup, opts: LexOptions = {}): string[] {
-  return new ShellWord(word, env, opts).run().words;
+  return new ShellWord(word, env, opts, true).run().words;
 }
 
 /**

@@ -82,3 +82,12 @@ test("resolveMetaArgs: defaults in order, --build-arg wins, predefined values us
   assert.equal(withArgs.get("E"), "c");
   assert.equal(withArgs.has("F"), false, "only meta ARGs");
 });
+
+// A lookup that scans the stages would make this quadratic (minutes); the timeout turns that into a failure.
+test("many stages: every one needed, each referring to the first", { timeout: 60_000 }, () => {
+  let text = "FROM a AS s0\n";
+  for (let i = 1; i < 30_000; i++) text += `FROM s${i - 1} AS s${i}\nCOPY --from=s0 / /\n`;
+  const df = parseDockerfile(text);
+  assert.equal(stagesNeeded(df).length, 30_000);
+  assert.deepEqual(stageDependencies(df, 29_999), [0, 29_998]);
+});

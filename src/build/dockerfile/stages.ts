@@ -62,19 +62,27 @@ export function resolveStageRef(df: Dockerfile, ref: string, beforeIndex: number
     }
     return index;
   }
-  const name = ref.toLowerCase();
-  for (let i = Math.min(beforeIndex, df.stages.length) - 1; i >= 0; i--) {
-    if (df.stages[i].from.stageName === name) return i;
+  const index = stageIndexByName(df).get(ref.toLowerCase());
+  return index !== undefined && index < beforeIndex ? index : undefined;
+}
+
+/** Stage names are unique (the parser refuses duplicates), so one map per Dockerfile answers every lookup. */
+const nameIndexes = new WeakMap<Dockerfile, Map<string, number>>();
+function stageIndexByName(df: Dockerfile): Map<string, number> {
+  let index = nameIndexes.get(df);
+  if (index === undefined) {
+    index = new Map();
+    for (const stage of df.stages) if (stage.from.stageName !== undefined) index.set(stage.from.stageName, stage.index);
+    nameIndexes.set(df, index);
   }
-  return undefined;
+  return index;
 }
 
 /** The stage index a `--target` names (the last stage when none is given). */
 export function findTargetStage(df: Dockerfile, target?: string): number {
   if (target === undefined || target === "") return df.stages.length - 1;
-  const name = target.toLowerCase();
-  const index = df.stages.findIndex((s) => s.from.stageName === name);
-  if (index < 0) throw new InvalidArgumentError(`target stage ${JSON.stringify(target)} could not be found`);
+  const index = stageIndexByName(df).get(target.toLowerCase());
+  if (index === undefined) throw new InvalidArgumentError(`target stage ${JSON.stringify(target)} could not be found`);
   return index;
 }
 
