@@ -67,6 +67,10 @@ test("build args, ARG before FROM, .dockerignore, heredocs, labels, -q and --iid
       "RUN <<EOF",
       'echo "from heredoc $WHO" > /heredoc-run',
       "EOF",
+      "RUN <<SCRIPT",
+      "#!/bin/sh",
+      "echo shebang > /shebang",
+      "SCRIPT",
       "COPY <<EOT /etc/conf.txt",
       "who=${WHO}",
       "EOT",
@@ -87,8 +91,8 @@ test("build args, ARG before FROM, .dockerignore, heredocs, labels, -q and --iid
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/, "quiet prints only the ID");
   assert.equal(await fs.readFile(iid, "utf8"), r.stdout.trim());
-  const run = await d.berth(["run", "--rm", "args", "sh", "-c", "cat /greeting /heredoc-run /etc/conf.txt; cd /ctx && find . -type f | sort; echo WHO=$WHO"]);
-  assert.equal(run.stdout, "hello berth/berth/unset\nfrom heredoc berth\nwho=berth\n./.dockerignore\n./Dockerfile\n./app.js\n./keep.log\nWHO=\n", run.stderr);
+  const run = await d.berth(["run", "--rm", "args", "sh", "-c", "cat /greeting /heredoc-run /shebang /etc/conf.txt; ls /dev/pipes 2>&1 | wc -l; cd /ctx && find . -type f | sort; echo WHO=$WHO"]);
+  assert.equal(run.stdout, "hello berth/berth/unset\nfrom heredoc berth\nshebang\nwho=berth\n1\n./.dockerignore\n./Dockerfile\n./app.js\n./keep.log\nWHO=\n", run.stderr);
   const labels = (await d.docker(["image", "inspect", "args", "--format", "{{json .Config.Labels}}"])).stdout.trim();
   assert.equal(labels, '{"org.test":"yes"}');
   const hist = (await d.docker(["history", "--no-trunc", "--format", "{{.CreatedBy}}", "args"])).stdout;
@@ -105,6 +109,8 @@ test("build args, ARG before FROM, .dockerignore, heredocs, labels, -q and --iid
   const steps = dr2.stdout.split(/Step \d+\/\d+ : /).slice(1);
   assert.ok(steps[2]!.includes("Using cache"), `ARG WHO is the same text: ${steps[2]}`);
   assert.ok(!steps[4]!.includes("Using cache"), `ENV with another WHO misses: ${steps[4]}`);
+  const same = await d.docker(["build", "--build-arg", "WHO=other", "-t", "args3", dir], { timeoutMs: 120_000 });
+  assert.doesNotMatch(same.stdout, /Running in/, "an unchanged rebuild (heredoc RUNs included) is all cache");
   assert.equal((await d.docker(["run", "--rm", "args3", "cat", "/greeting"])).stdout, "hello other/other/unset\n");
 });
 

@@ -15,7 +15,7 @@
  * "Successfully tagged". Unlike Docker, metadata steps run no container, so
  * they print no "Running in" line.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -27,7 +27,7 @@ import type { Image, RegistryAuth } from "../images/image-service.js";
 import { BuildCache, stepKey } from "./build-cache.js";
 import type { BuildDeps, BuildOutput } from "./build-deps.js";
 import { BuildContext } from "./context/build-context.js";
-import { expand, expandText, ignoreMatcher, neededStages, parse, stageRef } from "./frontend.js";
+import { expand, expandText, ignoreMatcher, neededStages, parse, resolveRunCommand, stageRef } from "./frontend.js";
 import { PREDEFINED_ARGS, runBuildArgs, shellOf, substitutionEnv, type StageState } from "./stage-state.js";
 import { applyCopy, canStreamLayer, prepareCopy } from "./steps/copy-step.js";
 import { nop1CreatedBy, runCreatedBy } from "./steps/created-by.js";
@@ -358,15 +358,15 @@ class BuildRun {
     await this.remember(parent, createdBy, id);
   }
 
+  /** What the RUN executes (the parser's resolveRunCommand decides heredoc forms as Docker does). */
   private runArgv(st: StageState, i: RunInstruction): string[] {
-    if (i.cmd.kind === "exec") return i.cmd.args;
-    let text = i.cmd.text;
-    if (i.heredocs.length > 0) {
-      const only = /^<<-?(["']?)([A-Za-z0-9_]+)\1$/.exec(text.trim());
-      if (only && i.heredocs.length === 1) return [...shellOf(st), i.heredocs[0]!.content];
-      text = `${text}\n${i.heredocs.map((h) => `${h.content}${h.name}\n`).join("")}`;
-    }
-    return [...shellOf(st), text];
+    const c = resolveRunCommand(i);
+    if (c.kind === "exec") return c.args;
+    if (c.kind === "shell") return [...shellOf(st), c.text];
+    // `RUN <<EOF` with a #! script: Docker runs it as a file under /dev/pipes (a tmpfs, so never in the layer)
+    const file = `/dev/pipes/${c.name}`;
+    const end = `BERTH_HEREDOC_${createHash("sha256").update(c.content).digest("hex").slice(0, 12)}`; // stable: the step text is the cache key
+    return [...shellOf(st), `mkdir -p /dev/pipes && cat > ${file} <<'${end}'\n${c.content}${end}\nchmod 755 ${file} && exec ${file}`];
   }
 
   private async runInstruction(st: StageState, i: RunInstruction): Promise<void> {

@@ -8,6 +8,7 @@ import { DockerfileParseError, parseDockerfile } from "../../build/dockerfile/pa
 import { envFrom, expandHeredocBody, expandInstruction, expandWord } from "../../build/dockerfile/expand.js";
 import { resolveMetaArgs, resolveStageRef, stagesNeeded } from "../../build/dockerfile/stages.js";
 import { DockerIgnore } from "../../build/context/dockerignore.js";
+export { resolveRunCommand } from "../../build/dockerfile/run-command.js";
 import { InvalidArgumentError } from "../../errors/index.js";
 
 export function parse(text: string): Dockerfile {

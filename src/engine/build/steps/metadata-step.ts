@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import type { ArgInstruction, CmdInstruction, HealthcheckInstruction, Instruction, KeyValueInstruction, ListInstruction, OnbuildInstruction, ShellInstruction, WordInstruction } from "../../../build/dockerfile/ast.js";
+import { exposedPorts } from "../../../build/dockerfile/expose.js";
 import { InvalidArgumentError } from "../../../errors/index.js";
 import type { ImageRunConfig } from "../../images/image-service.js";
 import { setEnv, shellOf, type StageState } from "../stage-state.js";
@@ -31,10 +32,6 @@ export function resolveWorkdir(current: string | undefined, value: string): stri
 
 function commandOf(st: StageState, i: CmdInstruction): string[] {
   return i.cmd.kind === "exec" ? i.cmd.args : [...shellOf(st), i.cmd.text];
-}
-
-function withPort(p: string): string {
-  return p.includes("/") ? p.toLowerCase() : `${p}/tcp`;
 }
 
 /**
@@ -89,7 +86,7 @@ export function applyMetadata(st: StageState, i: MetadataInstruction, buildArgs:
       break;
     case "expose":
       c.ExposedPorts = { ...(c.ExposedPorts ?? {}) };
-      for (const p of i.values) c.ExposedPorts[withPort(p)] = {};
+      for (const p of exposedPorts(i.values)) c.ExposedPorts[p] = {};
       text = `EXPOSE ${i.values.join(" ")}`;
       break;
     case "volume":
