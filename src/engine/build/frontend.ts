@@ -5,7 +5,7 @@
  */
 import type { Dockerfile, Instruction, Stage } from "../../build/dockerfile/ast.js";
 import { DockerfileParseError, parseDockerfile } from "../../build/dockerfile/parse.js";
-import { envFrom, expandHeredocBody, expandInstruction, expandWord } from "../../build/dockerfile/expand.js";
+import { envFrom, expandInstruction } from "../../build/dockerfile/expand.js";
 import { resolveMetaArgs, resolveStageRef, stagesNeeded } from "../../build/dockerfile/stages.js";
 import { DockerIgnore } from "../../build/context/dockerignore.js";
 export { resolveRunCommand } from "../../build/dockerfile/run-command.js";
@@ -22,15 +22,6 @@ export function parse(text: string): Dockerfile {
 
 export function expand<T extends Instruction>(i: T, env: Record<string, string>, escape: string): T {
   return expandInstruction(i, envFrom(env), escape) as T; // its errors are InvalidArgumentErrors already
-}
-
-export function expandText(word: string, env: Record<string, string>, escape: string): string {
-  return expandWord(word, envFrom(env), escape);
-}
-
-/** A heredoc body with `$var` substituted (unquoted delimiters only; the caller checks `expand`). */
-export function expandHeredoc(content: string, env: Record<string, string>, escape: string): string {
-  return expandHeredocBody(content, envFrom(env), escape);
 }
 
 /** The stages `target` needs, in file order (FROM lines resolved with the meta ARGs and --build-arg values). */
