@@ -153,3 +153,23 @@ test("the cache survives a daemon restart and goes with the images that own it (
   assert.equal(cold.code, 0, cold.stderr);
   assert.doesNotMatch(cold.stdout, /Using cache/);
 });
+
+test("--cache-from reuses the step images under a given image when the cache itself is empty", { skip }, async (t) => {
+  const d = await startDaemon();
+  t.after(() => d.stop());
+  await importBusybox(d);
+  const dir = await writeContext({ Dockerfile: "FROM busybox\nRUN echo one > /one\nCOPY f /f\nCMD [\"cat\", \"/f\"]\n", f: "data\n" });
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const first = await d.docker(["build", "-t", "src:1", dir], { timeoutMs: 60_000 });
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal((await d.api("POST", "/build/prune?all=1")).status, 200);
+  const cold = await d.docker(["build", "-t", "other:1", "--cache-from", "nothing-here:1", dir], { timeoutMs: 60_000 });
+  assert.equal(cold.code, 0, cold.stderr);
+  assert.doesNotMatch(cold.stdout, /Using cache/);
+  assert.equal((await d.api("POST", "/build/prune?all=1")).status, 200);
+  const warm = await d.docker(["build", "-t", "again:1", "--cache-from", "src:1", dir], { timeoutMs: 60_000 });
+  assert.equal(warm.code, 0, warm.stderr);
+  assert.equal((warm.stdout.match(/ ---> Using cache/g) ?? []).length, 3, warm.stdout);
+  const id = (s: string) => s.match(/Successfully built ([0-9a-f]{12})/)![1];
+  assert.equal(id(warm.stdout), id(first.stdout));
+});

@@ -44,6 +44,8 @@ export class BuildRun {
   private total = 0;
   private readonly stageResults = new Map<number, StageResult>();
   private readonly usedArgs = new Set<string>();
+  /** --cache-from step images by step key (loadCacheFrom) */
+  private readonly cacheFrom = new Map<string, string>();
   /** container removals still running (run-step.ts deferRemoval); awaited before the build ends */
   readonly removals: Array<Promise<void>> = [];
   private readonly metaArgs = new Map<string, string | undefined>();
@@ -79,6 +81,7 @@ export class BuildRun {
 
   async run(): Promise<string> {
     const stages = neededStages(this.df, this.req.target, this.req.buildArgs);
+    if (this.req.cacheFrom.length > 0 && !this.req.noCache) await this.loadCacheFrom();
     const hasLabels = Object.keys(this.req.labels).length > 0;
     this.total = this.df.metaArgs.length + stages.reduce((n, s) => n + 1 + s.instructions.length, 0) + (hasLabels ? 1 : 0);
     for (const a of this.df.metaArgs) {
@@ -177,10 +180,36 @@ export class BuildRun {
     return st;
   }
 
+  /**
+   * --cache-from: the step images under each given image (its parent chain, as
+   * a local build leaves it), by parent and created_by. Images without
+   * parents (pulled, loaded) give nothing here, and a COPY's --chown/--chmod
+   * are not in created_by, so such a COPY never matches through this map.
+   */
+  private async loadCacheFrom(): Promise<void> {
+    for (const ref of this.req.cacheFrom) {
+      let cur = await this.d.images.get(ref).catch(() => undefined);
+      if (!cur) {
+        this.say(`[Warning] --cache-from ${ref}: no such image here, ignored\n`);
+        continue;
+      }
+      for (let depth = 0; cur && cur.parent && depth < 10_000; depth++) {
+        const createdBy = cur.config.history?.at(-1)?.created_by;
+        if (createdBy !== undefined) this.cacheFrom.set(stepKey(cur.parent, createdBy, ""), cur.id);
+        cur = await this.d.images.get(cur.parent).catch(() => undefined);
+      }
+    }
+  }
+
   private async lookup(parentId: string | null, createdBy: string, extra = ""): Promise<string | undefined> {
     if (this.cacheBroken) return undefined;
     const key = stepKey(parentId, createdBy, extra);
-    const hit = await this.cache.lookup(key, async (id) => this.d.images.get(id).then(() => true, () => false));
+    const exists = async (id: string) => this.d.images.get(id).then(() => true, () => false);
+    let hit = await this.cache.lookup(key, exists);
+    if (!hit && extra === "") {
+      const candidate = this.cacheFrom.get(key);
+      if (candidate && (await exists(candidate))) hit = candidate;
+    }
     if (hit) {
       this.say(" ---> Using cache\n");
       this.say(` ---> ${shortId(hit)}\n`);

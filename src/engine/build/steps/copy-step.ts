@@ -167,7 +167,7 @@ export async function prepareCopy(i: CopyInstruction, workdir: string, roots: Co
     unpack,
     dest,
     createdBy: nop1CreatedBy(shell, `${verb} ${kind}:${hex} in ${i.dest} `),
-    keyExtra: `chown=${i.chown ?? ""} chmod=${i.chmod ?? ""}`,
+    keyExtra: i.chown === undefined && i.chmod === undefined ? "" : `chown=${i.chown ?? ""} chmod=${i.chmod ?? ""}`,
     chown: i.chown,
     chmod,
   };
