@@ -37,6 +37,7 @@ CMD ["cat", "/app/sub/artifact"]
   const r = await d.berth(["build", "-t", "multi", dir], { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.doesNotMatch(r.stdout, /this-must-not-run/);
+  assert.match(r.stdout, /^Sending build context to Docker daemon  [\d.]+k?B\nStep 1\/9 : FROM busybox AS base\n/);
   const run = await d.berth(["run", "--rm", "multi", "sh", "-c", "cat /app/sub/artifact /app/two /base-by-index; test -x /copied-busybox && echo exe"]);
   assert.equal(run.stdout, "built\ntwo\nbase\nexe\n", run.stderr);
   const def = await d.berth(["run", "--rm", "multi"]);

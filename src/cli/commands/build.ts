@@ -5,11 +5,13 @@
  * A failing RUN ends the command with that RUN's exit code, as docker does.
  */
 import { promises as fs } from "node:fs";
+import { Transform } from "node:stream";
 import type { Command } from "commander";
 import { StreamError } from "../../client/index.js";
 import { packContext } from "../build/context-tar.js";
 import type { CliContext } from "../context.js";
 import { CliError } from "../exit-codes.js";
+import { humanSize } from "../format/human.js";
 
 const collect = (v: string, p: string[]) => [...p, v];
 
@@ -50,9 +52,22 @@ export function define(cmd: Command, ctx: CliContext): void {
         throw new CliError((e as Error).message);
       }
       let id = "";
+      // Docker's "Sending build context" line: the daemon answers only once the whole context is in,
+      // so at the first message the count is final.
+      let sent = 0;
+      let announced = !!flags.quiet;
+      const counted = packed.stream.pipe(
+        new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            sent += chunk.length;
+            done(null, chunk);
+          },
+        }),
+      );
+      packed.stream.on("error", (e) => counted.destroy(e));
       try {
         await (await ctx.client()).build(
-          packed.stream,
+          counted,
           {
             tags: flags.tag,
             dockerfile: packed.dockerfile,
@@ -67,6 +82,10 @@ export function define(cmd: Command, ctx: CliContext): void {
             forceRm: flags.forceRm,
           },
           (m) => {
+            if (!announced) {
+              announced = true;
+              ctx.stdout.write(`Sending build context to Docker daemon  ${humanSize(sent, 4)}\n`);
+            }
             if (m.aux?.ID) id = m.aux.ID;
             if (m.stream && !flags.quiet) ctx.stdout.write(m.stream);
           },
