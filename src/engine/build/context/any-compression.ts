@@ -3,7 +3,7 @@
  * xz, as Docker's DecompressStream accepts; the format is sniffed from the
  * magic bytes. gzip uses zlib; bzip2 and xz go through the Debian tools.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { pipeline } from "node:stream";
 import { filterThrough } from "../../../sys/filter-process.js";
@@ -17,31 +17,42 @@ export function sniffCompression(head: Buffer): Compression {
   return "none";
 }
 
-/** Reads the first bytes, then returns the whole stream (prefix included) and its compression. */
+/**
+ * Reads the first bytes and puts them back (unshift), so the caller gets the
+ * source stream itself: no extra stream layer per chunk for the common plain
+ * tar. `head` holds at least `want` bytes unless the stream is shorter.
+ */
 export async function peek(source: Readable, want = 6): Promise<{ head: Buffer; whole: Readable }> {
-  const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let len = 0;
-  let ended = false;
   while (len < want) {
-    const r = await it.next();
-    if (r.done) {
-      ended = true;
-      break;
+    const c = source.read() as Buffer | null;
+    if (c !== null) {
+      chunks.push(c);
+      len += c.length;
+      continue;
     }
-    chunks.push(Buffer.from(r.value));
-    len += r.value.length;
+    if (source.readableEnded || source.destroyed) break;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        source.off("readable", done);
+        source.off("end", done);
+        source.off("error", fail);
+        resolve();
+      };
+      const fail = (e: Error) => {
+        source.off("readable", done);
+        source.off("end", done);
+        reject(e);
+      };
+      source.once("readable", done);
+      source.once("end", done);
+      source.once("error", fail);
+    });
   }
   const head = Buffer.concat(chunks);
-  const whole = Readable.from(
-    (async function* () {
-      if (head.length) yield head;
-      if (ended) return;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-    })(),
-    { objectMode: false },
-  );
-  return { head, whole };
+  if (head.length > 0) source.unshift(head);
+  return { head, whole: source };
 }
 
 /** The uncompressed bytes of `source`, whichever of the four formats it is in. */
