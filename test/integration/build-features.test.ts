@@ -88,14 +88,15 @@ test("build args, ARG before FROM, .dockerignore, heredocs, labels, -q and --iid
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const iid = `${dir}.iid`;
   t.after(() => fs.rm(iid, { force: true }));
-  const r = await d.berth(["build", "-q", "--iidfile", iid, "--build-arg", "WHO=berth", "--build-arg", "UNUSED=1", "--label", "org.test=yes", "-t", "args", dir], { timeoutMs: 120_000 });
+  const r = await d.berth(["build", "-q", "--iidfile", iid, "--build-arg", "WHO=berth", "--build-arg", "UNUSED=1", "--label", "org.test=yes", "--label", "org.literal=$5 ${HOME} 'q'", "-t", "args", dir], { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/, "quiet prints only the ID");
   assert.equal(await fs.readFile(iid, "utf8"), r.stdout.trim());
   const run = await d.berth(["run", "--rm", "args", "sh", "-c", "cat /greeting /heredoc-run /shebang /etc/conf.txt; ls /dev/pipes 2>&1 | wc -l; cd /ctx && find . -type f | sort; echo WHO=$WHO"]);
   assert.equal(run.stdout, "hello berth/berth/unset\nfrom heredoc berth\nshebang\nwho=berth\n1\n./.dockerignore\n./Dockerfile\n./app.js\n./keep.log\nWHO=\n", run.stderr);
   const labels = (await d.docker(["image", "inspect", "args", "--format", "{{json .Config.Labels}}"])).stdout.trim();
-  assert.equal(labels, '{"org.test":"yes"}');
+  // --label values are literal: no substitution of $5 or ${HOME}, quotes kept
+  assert.equal(labels, `{"org.literal":"$5 \${HOME} 'q'","org.test":"yes"}`);
   const hist = (await d.docker(["history", "--no-trunc", "--format", "{{.CreatedBy}}", "args"])).stdout;
   assert.match(hist, /\|1 WHO=berth \/bin\/sh -c echo "\$GREETING\/\$WHO\/\$\{EMPTY:-unset\}" > \/greeting/);
   const env = (await d.docker(["image", "inspect", "args", "--format", "{{json .Config.Env}}"])).stdout;

@@ -18,6 +18,7 @@ import { stepKey, type BuildCache } from "./build-cache.js";
 import type { BuildDeps } from "./build-deps.js";
 import type { BuildRequest, GatedOutput } from "./builder.js";
 import type { BuildContext } from "./context/build-context.js";
+import { parseOnbuildTriggers } from "../../build/dockerfile/parse.js";
 import { expand, ignoreMatcher, neededStages, parse, resolveRunCommand, stageRef } from "./frontend.js";
 import { PREDEFINED_ARGS, runBuildArgs, shellOf, substitutionEnv, type StageState } from "./stage-state.js";
 import { applyCopy, canStreamLayer, prepareCopy } from "./steps/copy-step.js";
@@ -165,8 +166,8 @@ export class BuildRun {
     if (triggers.length > 0) {
       this.say(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? "s" : ""}\n`);
       st.config = { ...st.config, OnBuild: [] };
-      const parsed = parse(`FROM scratch\n${triggers.join("\n")}\n`);
-      for (const t of parsed.stages[0]?.instructions ?? []) await this.dispatch(st, stage, t);
+      // parseOnbuildTriggers refuses FROM, MAINTAINER and nested ONBUILD triggers as Docker does
+      for (const t of parseOnbuildTriggers(triggers, this.df.escape)) await this.dispatch(st, stage, t);
     }
     for (const instr of stage.instructions) {
       this.announce(instr.original);
@@ -175,7 +176,9 @@ export class BuildRun {
     if (addLabels) {
       const text = `LABEL ${Object.entries(this.req.labels).map(([k, v]) => `"${k}"='${v}'`).join(" ")}`;
       this.announce(text);
-      await this.dispatch(st, stage, { kind: "label", pairs: Object.entries(this.req.labels), rawPairs: Object.entries(this.req.labels).map(([k, v]) => [k, JSON.stringify(v)]), pos: { line: 0, column: 0 }, endLine: 0, original: text });
+      // --label values are taken literally: no variable substitution (a "$" in a value stays)
+      const pairs = Object.entries(this.req.labels);
+      await this.dispatch(st, stage, { kind: "label", pairs, rawPairs: pairs, pos: { line: 0, column: 0 }, endLine: 0, original: text }, { literal: true });
     }
     return st;
   }
@@ -222,7 +225,7 @@ export class BuildRun {
     this.say(` ---> ${shortId(imageId)}\n`);
   }
 
-  private async dispatch(st: StageState, stage: Stage, raw: Instruction): Promise<void> {
+  private async dispatch(st: StageState, stage: Stage, raw: Instruction, o: { literal?: boolean } = {}): Promise<void> {
     if (raw.kind === "from") throw new InvalidArgumentError("FROM cannot be used in an ONBUILD trigger");
     if (raw.kind === "arg") for (const a of raw.args) this.usedArgs.add(a.name);
     const env = substitutionEnv(st);
@@ -230,7 +233,7 @@ export class BuildRun {
       // ARG re-declaring a meta ARG without a default inherits its value (Docker's global scope)
       for (const [k, v] of this.metaArgs) if (v !== undefined && !(k in env)) env[k] = v;
     }
-    const i = raw.kind === "run" || raw.kind === "cmd" || raw.kind === "entrypoint" || raw.kind === "shell" || raw.kind === "healthcheck" || raw.kind === "onbuild" ? raw : expand(raw, env, this.df.escape);
+    const i = o.literal || raw.kind === "run" || raw.kind === "cmd" || raw.kind === "entrypoint" || raw.kind === "shell" || raw.kind === "healthcheck" || raw.kind === "onbuild" ? raw : expand(raw, env, this.df.escape);
     if (i.kind === "run") return this.runInstruction(st, i);
     if (i.kind === "copy" || i.kind === "add") return this.copyInstruction(st, i, stage.index);
     if (i.kind === "workdir") return this.workdirInstruction(st, i.value);
