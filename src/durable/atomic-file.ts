@@ -2,13 +2,16 @@
  * Crash-safe file writes: write a temporary file in the same directory, fsync
  * it, rename it over the target, fsync the directory (containerd
  * pkg/atomicfile). After writeFileAtomic resolves, a kill -9 or power loss
- * leaves either the old or the new content, never a torn file.
+ * leaves either the old or the new content, never a torn file. Inside a
+ * DeferredSync scope the fsyncs are left to the scope's final syncfs.
  */
 import { promises as fs, constants } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { DeferredSync } from "./deferred-sync.js";
 
 export async function fsyncDir(dir: string): Promise<void> {
+  if (DeferredSync.defer()) return; // the scope's syncfs covers it (deferred-sync.ts)
   const fh = await fs.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await fh.sync();
@@ -23,7 +26,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   const fh = await fs.open(tmp, "w", mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (!DeferredSync.defer()) await fh.sync();
   } catch (e) {
     await fh.close().catch(() => {});
     await fs.rm(tmp, { force: true });

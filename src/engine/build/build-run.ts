@@ -12,6 +12,7 @@ import type { CopyInstruction, Dockerfile, Instruction, RunInstruction, Stage } 
 import { InvalidArgumentError, NotFoundError } from "../../errors/index.js";
 import { shortId } from "../../oci/digest.js";
 import { familiarString, parseReference } from "../../oci/reference.js";
+import { DeferredSync } from "../../durable/deferred-sync.js";
 import { mkdirInRoot } from "../../sys/secure-join.js";
 import type { Image } from "../images/image-service.js";
 import { stepKey, type BuildCache } from "./build-cache.js";
@@ -62,6 +63,7 @@ export class BuildRun {
     private readonly out: GatedOutput,
   ) {
     this.cacheBroken = req.noCache;
+    this.sync = new DeferredSync(d.workRoot);
   }
 
   private contextIsReady = false;
@@ -80,7 +82,31 @@ export class BuildRun {
     if (!this.req.quiet) this.out.stream(text);
   }
 
+  /**
+   * The build's durability batch (deferred-sync.ts): step blobs, layers and
+   * records skip their own fsyncs; one syncfs before the tag (and before the
+   * cache learns of the new step images) makes them all durable at once.
+   */
+  private readonly sync: DeferredSync;
+  /** Cache entries made by this build, stored once the sync has made their images durable. */
+  private readonly pendingCache = new Map<string, string>();
+
   async run(): Promise<string> {
+    let finalId: string | undefined;
+    try {
+      finalId = await this.sync.run(() => this.runSteps());
+    } finally {
+      // also after a failure: the steps that succeeded stay cached, as with Docker
+      await this.sync.flush();
+      for (const [key, id] of this.pendingCache) await this.cache.store(key, id);
+    }
+    // outside the scope: the tag's own write is synced as usual, after everything it names
+    await DeferredSync.outside(() => this.d.images.tagBuiltImage(finalId!, this.req.tagKeys));
+    for (const t of this.req.tagKeys) this.say(`Successfully tagged ${familiarString(parseReference(t))}\n`);
+    return finalId;
+  }
+
+  private async runSteps(): Promise<string> {
     const stages = neededStages(this.df, this.req.target, this.req.buildArgs);
     if (this.req.cacheFrom.length > 0 && !this.req.noCache) await this.loadCacheFrom();
     const hasLabels = Object.keys(this.req.labels).length > 0;
@@ -105,8 +131,6 @@ export class BuildRun {
     if (unused.length > 0) this.say(`[Warning] One or more build-args [${unused.join(" ")}] were not consumed\n`);
     this.out.aux(finalId);
     this.say(`Successfully built ${shortId(finalId)}\n`);
-    await this.d.images.tagBuiltImage(finalId, this.req.tagKeys);
-    for (const t of this.req.tagKeys) this.say(`Successfully tagged ${familiarString(parseReference(t))}\n`);
     return finalId;
   }
 
@@ -208,7 +232,8 @@ export class BuildRun {
     if (this.cacheBroken) return undefined;
     const key = stepKey(parentId, createdBy, extra);
     const exists = async (id: string) => this.d.images.get(id).then(() => true, () => false);
-    let hit = await this.cache.lookup(key, exists);
+    const pending = this.pendingCache.get(key);
+    let hit = pending ?? (await this.cache.lookup(key, exists));
     if (!hit && extra === "") {
       const candidate = this.cacheFrom.get(key);
       if (candidate && (await exists(candidate))) hit = candidate;
@@ -221,7 +246,7 @@ export class BuildRun {
   }
 
   private async remember(parentId: string | null, createdBy: string, imageId: string, extra = ""): Promise<void> {
-    await this.cache.store(stepKey(parentId, createdBy, extra), imageId);
+    this.pendingCache.set(stepKey(parentId, createdBy, extra), imageId);
     this.say(` ---> ${shortId(imageId)}\n`);
   }
 
@@ -268,6 +293,7 @@ export class BuildRun {
 
   private async commitFs(st: StageState, createdBy: string, layer: Readable | undefined, snapshotKey: string): Promise<string> {
     const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, snapshotKey, platform: st.platform });
+    if (layer) this.sync.kick(); // start the layer's writeback now, while the next steps run
     return img.id;
   }
 

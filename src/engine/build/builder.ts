@@ -26,6 +26,7 @@ import type { BuildDeps, BuildOutput } from "./build-deps.js";
 import { BuildRun } from "./build-run.js";
 import { BuildContext } from "./context/build-context.js";
 import { parse } from "./frontend.js";
+import { timer } from "./steps/fs-step.js";
 
 export interface BuildRequest {
   /** normalised tag keys (tagKeyFor), checked by the caller before the stream starts */
@@ -65,11 +66,15 @@ export class Builder {
     const dfRel = BuildContext.cleanName(req.dockerfile || "Dockerfile");
     const ctx = BuildContext.begin(body, path.join(work, "context.spool"), [dfRel, "dockerfile", ".dockerignore"]);
     const gate = new GatedOutput(out);
+    const tm = timer(this.d);
+    ctx.done.then(() => tm("context received"), () => {});
     try {
       const df = parse(await this.readDockerfile(ctx, dfRel, req.dockerfile));
       const run = new BuildRun(this.d, this.cache, req, df, ctx, work, gate);
       try {
-        return await run.run();
+        const id = await run.run();
+        tm("build done");
+        return id;
       } catch (e) {
         // A step failed while the context was still arriving: a broken context is the answer (400);
         // otherwise show what ran before the error line.

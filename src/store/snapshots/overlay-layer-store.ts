@@ -29,6 +29,7 @@ import type { Readable } from "node:stream";
 import { chainIdOf } from "../../archive/chain-id.js";
 import { unpackLayer } from "../../archive/unpack.js";
 import { fsyncDir, writeFileAtomic } from "../../durable/atomic-file.js";
+import { DeferredSync } from "../../durable/deferred-sync.js";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
 import { run } from "../../sys/exec.js";
@@ -218,7 +219,7 @@ export class OverlayLayerStore implements LayerStore {
         await writeFileAtomic(path.join(tmp, "diffid"), diffId);
         await writeFileAtomic(path.join(tmp, "parent"), parentChainId ?? "");
         await writeFileAtomic(path.join(tmp, "size"), String(size));
-        await run(["sync", "-f", tmp]);
+        if (!DeferredSync.defer()) await run(["sync", "-f", tmp]); // in a build: its final syncfs
         await fs.rename(tmp, this.paths.layer(chainId));
         await fsyncDir(this.paths.layersDir());
         return { diffId, chainId, size };
@@ -246,7 +247,7 @@ export class OverlayLayerStore implements LayerStore {
         await writeFileAtomic(path.join(tmp, "diffid"), diffId);
         await writeFileAtomic(path.join(tmp, "parent"), parent ?? "");
         await writeFileAtomic(path.join(tmp, "size"), String(size));
-        await run(["sync", "-f", tmp]);
+        if (!DeferredSync.defer()) await run(["sync", "-f", tmp]); // in a build: its final syncfs
         await fs.rename(tmp, this.paths.layer(chainId));
         await fsyncDir(this.paths.layersDir());
         return { diffId, chainId, size };

@@ -86,16 +86,21 @@ export async function withStreamingFsStep<T>(
   let mounted = false;
   const tar = new LayerTarWriter(target);
   let committing: Promise<T> | undefined;
+  const tm = timer(d);
   try {
     await d.layers.mount(key, target);
     mounted = true;
+    tm("copy: prepare+mount");
     committing = commit(tar.readable, key);
     committing.catch(() => {}); // awaited below; a failure of work() must not leave it unhandled
     await work(target, tar);
+    tm("copy: work");
     await d.layers.unmount(target);
     mounted = false;
     tar.finalize();
-    return await committing;
+    const r = await committing;
+    tm("copy: unmount+commit");
+    return r;
   } catch (e) {
     tar.destroy(e as Error);
     await committing?.catch(() => {});
