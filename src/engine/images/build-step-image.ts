@@ -64,6 +64,14 @@ async function* coalesced(src: AsyncIterable<Uint8Array>, target = 1 << 20): Asy
   let parts: Uint8Array[] = [];
   let size = 0;
   for await (const c of src) {
+    // a piece already as big as the target (a COPY's file chunk) is passed on without copying it
+    if (c.byteLength >= target) {
+      if (size > 0) yield Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+      yield Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+      continue;
+    }
     parts.push(c);
     size += c.byteLength;
     if (size >= target) {

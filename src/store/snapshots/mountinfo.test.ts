@@ -16,3 +16,9 @@ test("overlayMountArgv lists lowers topmost first in one -o", () => {
     "mount", "-t", "overlay", "overlay", "-o", "lowerdir=b/diff:a/diff,upperdir=../s/k/upper,workdir=../s/k/work", "/mnt",
   ]);
 });
+
+test("overlayMountArgv adds volatile only when asked", () => {
+  const dirs = { lowers: ["a/diff"], upper: "u", work: "w" };
+  assert.equal(overlayMountArgv(dirs, "/mnt", true)[5], "lowerdir=a/diff,upperdir=u,workdir=w,volatile");
+  assert.equal(overlayMountArgv(dirs, "/mnt")[5], "lowerdir=a/diff,upperdir=u,workdir=w");
+});

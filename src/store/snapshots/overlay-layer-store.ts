@@ -159,7 +159,7 @@ export class OverlayLayerStore implements LayerStore {
     return this.paths.upper(key);
   }
 
-  async mount(key: string, target: string): Promise<void> {
+  async mount(key: string, target: string, opts: { volatile?: boolean } = {}): Promise<void> {
     const parent = await this.readSnapshotParent(key);
     const abs = path.resolve(target);
     await fs.mkdir(abs, { recursive: true });
@@ -170,7 +170,7 @@ export class OverlayLayerStore implements LayerStore {
     if (overlayOptions(dirs).join(",").length >= MAX_MOUNT_OPTIONS) {
       throw new InvalidArgumentError(`max depth exceeded: ${chain.length} layers do not fit in one overlay mount`);
     }
-    await run(overlayMountArgv(dirs, abs), { cwd: this.paths.layersDir() });
+    await run(overlayMountArgv(dirs, abs, opts.volatile), { cwd: this.paths.layersDir() });
   }
 
   /**

@@ -19,7 +19,10 @@ export function overlayOptions(d: OverlayDirs): string[] {
   return [`lowerdir=${d.lowers.join(":")}`, `upperdir=${d.upper}`, `workdir=${d.work}`];
 }
 
-/** argv of mount(8) for `overlay` at target. */
-export function overlayMountArgv(d: OverlayDirs, target: string): string[] {
-  return ["mount", "-t", "overlay", "overlay", "-o", overlayOptions(d).join(","), target];
+/**
+ * argv of mount(8) for `overlay` at target. `volatile` (Linux 5.10+): no sync of the
+ * upper filesystem, neither on syncfs nor at unmount (which otherwise syncs all of it).
+ */
+export function overlayMountArgv(d: OverlayDirs, target: string, volatile = false): string[] {
+  return ["mount", "-t", "overlay", "overlay", "-o", [...overlayOptions(d), ...(volatile ? ["volatile"] : [])].join(","), target];
 }

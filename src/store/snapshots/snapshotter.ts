@@ -58,8 +58,12 @@ export interface LayerStore {
   mounts(key: string): Promise<SnapshotMount>;
   /** The upper (writable) dir of an active snapshot. */
   upperDir(key: string): string;
-  /** Mounts the snapshot at target (mkdir -p target). Idempotent when already mounted there. */
-  mount(key: string, target: string): Promise<void>;
+  /**
+   * Mounts the snapshot at target (mkdir -p target). Idempotent when already mounted there.
+   * `volatile`: the unmount does not sync the filesystem (overlayfs `volatile`); for a
+   * snapshot mounted once, whose owner syncs before anything durable names it (a build step).
+   */
+  mount(key: string, target: string, opts?: { volatile?: boolean }): Promise<void>;
   /** Unmounts target; no error when it is not mounted. */
   unmount(target: string): Promise<void>;
   /** Removes an active snapshot's dirs (must be unmounted). No error when absent. */
