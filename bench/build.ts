@@ -6,6 +6,10 @@
  *   cold      `build --no-cache` (every step runs)
  *   cached    unchanged rebuild (every step from the cache)
  *   one-file  rebuild after changing one source file (COPY and what follows rerun)
+ * The floor: the same docker CLI command against a stub engine (cli-floor.ts)
+ * that reads and discards the context and answers at once, timed in the same
+ * rounds. No engine can finish a build before the CLI has tarred and sent its
+ * context, so floor/dockerd is the best ratio any engine could reach.
  * Usage: node dist/bench/build.js [--runs N]   (root; needs /usr/sbin/dockerd for the comparison)
  */
 import { randomBytes } from "node:crypto";
@@ -13,6 +17,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { busyboxTar } from "../test/integration/harness.js";
+import { startCliFloor, type CliFloor } from "./cli-floor.js";
 import { argNum, cleanup, cli, median, must, reporter, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
 
 const RUNS = argNum("--runs", 5);
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "bb-"));
   const out = reporter("build");
   const engines: Array<Engine | undefined> = [];
+  let floor: CliFloor | undefined;
   try {
     const ctx = path.join(root, "ctx");
     await makeContext(ctx);
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
     const docker = await startDocker(await fs.mkdir(path.join(root, "d"), { recursive: true }).then(() => path.join(root, "d")));
     engines.push(docker);
     const all = [berth, docker].filter((e): e is Engine => !!e);
+    floor = await startCliFloor(root, "/dev/null", 0);
+    const floorEnv = { env: { ...floor.env, DOCKER_BUILDKIT: "0" } };
     for (const e of all) {
       e.env = { ...e.env, DOCKER_BUILDKIT: "0" };
       await must(cli(e, ["import", await busyboxTar(), "busybox:bench"]), `${e.name} import`);
@@ -58,8 +66,10 @@ async function main(): Promise<void> {
     // Engines alternate inside every round, so the machine's load drifts evenly over both.
     const times: Record<string, Record<string, number[]>> = {};
     const add = (c: string, e: Engine, ms: number) => (((times[c] ??= {})[e.name] ??= []).push(ms));
+    const floorMs: number[] = [];
     let n = 0;
     for (let i = 0; i < RUNS; i++) {
+      floorMs.push(await timeIt(() => must(cli(floorEnv, ["build", "-t", "bench:1", ctx]), "floor build")));
       for (const e of all) add("cold build (--no-cache)", e, await timeIt(() => build(e, ctx, ["--no-cache"])));
       for (const e of all) add("fully cached rebuild", e, await timeIt(() => build(e, ctx)));
       await fs.writeFile(path.join(ctx, "data", "f7.bin"), `changed ${n++}\n`);
@@ -68,14 +78,17 @@ async function main(): Promise<void> {
     const results: Record<string, Record<string, number>> = {};
     for (const [c, byEngine] of Object.entries(times)) for (const [name, ms] of Object.entries(byEngine)) (results[c] ??= {})[name] = median(ms);
     out.line(`build benchmark: ${RUNS} runs per case, docker CLI (DOCKER_BUILDKIT=0) against each engine, context ${FILES} x ${FILE_BYTES / 1024 / 1024} MB`);
-    out.line(`${"case".padEnd(34)} ${"berthd ms".padStart(10)} ${"dockerd ms".padStart(11)} ${"ratio".padStart(7)}`);
+    const fl = median(floorMs);
+    out.line(`${"case".padEnd(34)} ${"berthd ms".padStart(10)} ${"dockerd ms".padStart(11)} ${"ratio".padStart(7)} ${"floor/dockerd".padStart(14)}`);
     for (const [c, r] of Object.entries(results)) {
       const b = r["berthd"]!;
       const d = r["dockerd"];
-      out.line(`${c.padEnd(34)} ${b.toFixed(0).padStart(10)} ${d === undefined ? "n/a".padStart(11) : d.toFixed(0).padStart(11)} ${d === undefined ? "" : (b / d).toFixed(2).padStart(7)}`);
+      out.line(`${c.padEnd(34)} ${b.toFixed(0).padStart(10)} ${d === undefined ? "n/a".padStart(11) : d.toFixed(0).padStart(11)} ${d === undefined ? "" : (b / d).toFixed(2).padStart(7)} ${d === undefined ? "" : (fl / d).toFixed(2).padStart(14)}`);
     }
+    out.line(`floor: the docker CLI alone (tar and send the context to a stub that discards it): ${fl.toFixed(0)} ms`);
     await out.save();
   } finally {
+    await floor?.close();
     await cleanup(root, engines);
   }
 }

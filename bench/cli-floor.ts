@@ -12,7 +12,9 @@
  *   POST /exec/{id}/start (101, then the stream ends: no output, exit 0) ·
  *   GET /exec/{id}/json · HEAD|GET|PUT /containers/{id}/archive ·
  *   GET /events (held open) · GET /containers/json (`containers` entries) ·
- *   GET /containers/{id}/stats?stream=0
+ *   GET /containers/{id}/stats?stream=0 ·
+ *   POST /build (bench/build.ts: reads and discards the whole context, then
+ *   answers the classic builder's stream: "Successfully built", the aux ID)
  */
 import { createReadStream, promises as fs } from "node:fs";
 import http from "node:http";
@@ -91,6 +93,12 @@ export async function startCliFloor(root: string, tarFile: string, containers: n
         res.writeHead(200, { "Content-Type": "application/x-tar", "X-Docker-Container-Path-Stat": statHeader(path.posix.basename(target)) });
         createReadStream(tarFile, { highWaterMark: 1024 * 1024 }).pipe(res);
       }
+    } else if (p === "/build" && req.method === "POST") {
+      afterBody(() => {
+        res.writeHead(200, API_HEADERS);
+        res.write(`${JSON.stringify({ aux: { ID: `sha256:${ID}` } })}\r\n`);
+        res.end(`${JSON.stringify({ stream: `Successfully built ${ID.slice(0, 12)}\n` })}\r\n`);
+      });
     } else if (/^\/containers\/[^/]+\/json$/.test(p)) {
       json(200, { Id: ID, Name: "/floor", State: { Status: "running", Running: true, Pid: 1 }, Config: {}, HostConfig: {} });
     } else if (/^\/containers\/[^/]+\/exec$/.test(p)) {

@@ -64,7 +64,7 @@ export class Builder {
     const work = path.join(this.d.workRoot, `b-${randomBytes(8).toString("hex")}`);
     await fs.mkdir(work, { recursive: true, mode: 0o700 });
     const dfRel = BuildContext.cleanName(req.dockerfile || "Dockerfile");
-    const ctx = BuildContext.begin(body, path.join(work, "context.spool"), [dfRel, "dockerfile", ".dockerignore"]);
+    const ctx = BuildContext.begin(body, path.join(work, "context"), [dfRel, "dockerfile", ".dockerignore"]);
     const gate = new GatedOutput(out);
     const tm = timer(this.d);
     ctx.done.then(() => tm("context received"), () => {});

@@ -31,6 +31,9 @@ function isEnoent(e: unknown): boolean {
   return (e as NodeJS.ErrnoException)?.code === "ENOENT";
 }
 
+/** Blob writes ingest keeps in flight at once (libuv's pool has 4 threads). */
+const MAX_WRITES_IN_FLIGHT = 3;
+
 export class LocalContentStore implements ContentStore {
   readonly paths: ContentPaths;
   private ready: Promise<void> | undefined;
@@ -134,15 +137,33 @@ export class LocalContentStore implements ContentStore {
     try {
       const hash = createHash("sha256");
       let size = 0;
-      for await (const chunk of source) {
-        const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-        size += buf.byteLength;
-        if (expected.size !== undefined && size > expected.size) {
-          throw new InvalidArgumentError(`blob is larger than the expected ${expected.size} bytes`);
+      // Writes go at explicit offsets, a few in flight: the next chunk is read and hashed
+      // while the previous ones are written (a 50 MB layer no longer waits for each write).
+      const inflight = new Set<Promise<unknown>>();
+      let writeError: unknown;
+      try {
+        for await (const chunk of source) {
+          const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          if (expected.size !== undefined && size + buf.byteLength > expected.size) {
+            throw new InvalidArgumentError(`blob is larger than the expected ${expected.size} bytes`);
+          }
+          hash.update(buf);
+          const w: Promise<unknown> = fh.write(buf, 0, buf.byteLength, size).then(
+            () => inflight.delete(w),
+            (e) => {
+              writeError ??= e;
+              inflight.delete(w);
+            },
+          );
+          inflight.add(w);
+          size += buf.byteLength;
+          if (writeError) throw writeError;
+          if (inflight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inflight);
         }
-        hash.update(buf);
-        await fh.write(buf);
+      } finally {
+        await Promise.all(inflight);
       }
+      if (writeError) throw writeError;
       if (!DeferredSync.defer()) await fh.sync(); // in a build: its final syncfs (deferred-sync.ts)
       const digest = `sha256:${hash.digest("hex")}`;
       if (expected.size !== undefined && size !== expected.size) {

@@ -3,12 +3,14 @@
  * while every regular file's content is hashed (the hashes feed the COPY/ADD
  * cache keys, so a rebuild never reads the files again).
  *
- * Nothing is extracted: the files' bytes are appended to one spool file
- * (sequential writes, no file created per entry) and indexed by offset. A
- * COPY that misses the cache copies its sources straight from the spool into
- * the step's root (source-tree.ts); a fully cached rebuild never writes a
- * context file anywhere. This is what keeps an unchanged rebuild of a large
- * context close to the time the client takes to send it.
+ * Nothing is extracted under its own name: each regular file's bytes go to
+ * a numbered file in the spool directory (never a name from the archive), and
+ * the index maps context paths to those. A COPY that misses the cache copies
+ * its sources from there into the step's root with a kernel-side copy
+ * (fs.copyFile: copy_file_range/sendfile, no pass through this process); a
+ * fully cached rebuild never writes a context file anywhere. This is what
+ * keeps an unchanged rebuild of a large context close to the time the client
+ * takes to send it.
  *
  * Terms: *rel* = a context path without a leading "./" or "/" and without a
  * trailing "/" ("" is the context root).
@@ -38,8 +40,8 @@ export interface ContextEntry {
   linkname?: string;
   /** hex sha256 of a regular file's content */
   sha256?: string;
-  /** where a regular file's bytes start in the spool */
-  offset?: number;
+  /** the spool file holding a regular file's bytes */
+  file?: string;
 }
 
 /**
@@ -71,7 +73,7 @@ export class BuildContext {
 
   private constructor(readonly spool: string) {}
 
-  /** Reads `body` (plain, gzip, bzip2 or xz tar) into the spool file `spool` (created; must not exist). */
+  /** Reads `body` (plain, gzip, bzip2 or xz tar) into the spool directory `spool` (created; must not exist). */
   static async receive(body: Readable, spool: string): Promise<BuildContext> {
     const ctx = BuildContext.begin(body, spool, []);
     await ctx.done;
@@ -117,12 +119,10 @@ export class BuildContext {
     const ctx = this;
     const spool = this.spool;
     ctx.entries.set("", dirEntry());
-    const out = createWriteStream(spool, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
-    const outDone = finished(out);
-    outDone.catch(() => {});
-    let size = 0;
+    await fs.mkdir(spool, { mode: 0o700 });
+    let files = 0;
+    let out: ReturnType<typeof createWriteStream> | undefined;
     const input = await decompressAny(body).catch((e) => {
-      out.destroy();
       throw asContextError(e);
     });
     const extract = tar.extract();
@@ -152,15 +152,22 @@ export class BuildContext {
           case "file":
           case "contiguous-file": {
             const hash = createHash("sha256");
-            const offset = size;
+            const file = path.join(spool, String(files++));
             const keep: Buffer[] | undefined = this.watchers.has(rel) && (h.size ?? 0) <= WATCH_LIMIT ? [] : undefined;
+            let size = 0;
+            out = createWriteStream(file, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
+            const outDone = finished(out);
+            outDone.catch(() => {});
             for await (const chunk of entry as AsyncIterable<Buffer>) {
               hash.update(chunk);
               keep?.push(chunk);
               size += chunk.length;
               if (!out.write(chunk)) await once(out, "drain");
             }
-            ctx.entries.set(rel, { type: "file", mode, size: size - offset, mtime, sha256: hash.digest("hex"), offset });
+            out.end();
+            await outDone;
+            out = undefined;
+            ctx.entries.set(rel, { type: "file", mode, size, mtime, sha256: hash.digest("hex"), file });
             if (keep) {
               this.watchedContent.set(rel, Buffer.concat(keep));
               for (const wake of this.watchers.get(rel)!.splice(0)) wake();
@@ -182,12 +189,10 @@ export class BuildContext {
             throw new InvalidArgumentError(`context entry ${JSON.stringify(h.name)}: ${h.type} entries are not allowed in a build context`);
         }
       }
-      out.end();
-      await outDone;
     } catch (e) {
       input.destroy();
       extract.destroy();
-      out.destroy();
+      out?.destroy();
       throw asContextError(e);
     }
   }
@@ -253,10 +258,14 @@ export class BuildContext {
 
   /** A regular file's bytes. */
   openFile(rel: string): Readable {
+    return createReadStream(this.spoolFile(rel), { highWaterMark: 1 << 20 });
+  }
+
+  /** The private spool file holding a regular file's bytes (read only: copies are taken from it). */
+  spoolFile(rel: string): string {
     const e = this.entries.get(rel);
-    if (!e || e.type !== "file" || e.offset === undefined) throw new InvalidArgumentError(`${rel} is not a file of the build context`);
-    if (e.size === 0) return Readable.from([]);
-    return createReadStream(this.spool, { start: e.offset, end: e.offset + e.size - 1, highWaterMark: 1 << 20 });
+    if (!e || e.type !== "file" || e.file === undefined) throw new InvalidArgumentError(`${rel} is not a file of the build context`);
+    return e.file;
   }
 
   /** Reads a small file of the context (the Dockerfile), following in-context symlinks; refuses oversize. */
@@ -282,6 +291,6 @@ export class BuildContext {
 
   /** Deletes the spool. */
   async dispose(): Promise<void> {
-    await fs.rm(this.spool, { force: true });
+    await fs.rm(this.spool, { recursive: true, force: true });
   }
 }

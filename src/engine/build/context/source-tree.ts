@@ -1,6 +1,6 @@
 /**
  * Where COPY/ADD read from, behind one small interface: the build context
- * (an index over the spool, build-context.ts) or a directory on the host (a
+ * (an index over the spool directory, build-context.ts) or a directory on the host (a
  * mounted stage or image root for --from, a downloaded URL, a heredoc).
  * Nothing here follows a symlink: `stat` is an lstat, and copies make links.
  */
@@ -23,6 +23,12 @@ export interface SourceTree {
   children(rel: string): Promise<string[]>;
   /** a regular file's bytes */
   open(rel: string): Readable;
+  /**
+   * A private host file with a regular file's bytes that may be copied with
+   * fs.copyFile (which follows symlinks: only trees whose files cannot be
+   * links, the context spool, give one); undefined = read through open().
+   */
+  copySource?(rel: string): string | undefined;
 }
 
 export class ContextTree implements SourceTree {
@@ -38,6 +44,10 @@ export class ContextTree implements SourceTree {
 
   open(rel: string): Readable {
     return this.ctx.openFile(rel);
+  }
+
+  copySource(rel: string): string {
+    return this.ctx.spoolFile(rel);
   }
 }
 

@@ -10,7 +10,7 @@
  * Every destination path is resolved inside the root (secureJoin), so a
  * symlink in the image pointing at "/" still means the image's root.
  */
-import { createWriteStream, promises as fs } from "node:fs";
+import { constants as fsConstants, createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { InvalidArgumentError } from "../../../errors/index.js";
@@ -36,8 +36,26 @@ async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: n
   const existing = await lstatOrUndefined(dstHost);
   if (existing?.isDirectory()) throw new InvalidArgumentError(`cannot copy to non-directory: ${dstHost} is a directory`);
   if (existing) await fs.unlink(dstHost);
-  const out = createWriteStream(dstHost, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
   const finalMode = o.chmod ?? mode & 0o7777;
+  const copySource = tree.copySource?.(rel);
+  if (copySource !== undefined) {
+    // the kernel copies the bytes into the root (no pass through this process) while they stream into the layer tar
+    const copied = fs.copyFile(copySource, dstHost, fsConstants.COPYFILE_EXCL);
+    copied.catch(() => {}); // awaited below
+    try {
+      if (o.tar) {
+        const st = await tree.stat(rel);
+        await o.tar.fileEntry(dstHost, { mode: finalMode, uid: o.uid, gid: o.gid, mtime }, st?.size ?? 0, tree.open(rel));
+      }
+    } finally {
+      await copied;
+    }
+    await fs.chown(dstHost, o.uid, o.gid);
+    await fs.chmod(dstHost, finalMode);
+    await fs.utimes(dstHost, mtime, mtime);
+    return;
+  }
+  const out = createWriteStream(dstHost, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
   if (o.tar) {
     const st = await tree.stat(rel);
     await o.tar.file(dstHost, { mode: finalMode, uid: o.uid, gid: o.gid, mtime }, st?.size ?? 0, tree.open(rel), out);

@@ -1,6 +1,7 @@
 /**
  * The layer tar of a COPY, written while the files are copied: each file's
- * bytes go once from the source to both the step's root and the tar, so the
+ * bytes go once from the source to both the step's root and the tar (or to
+ * the tar while the kernel copies them into the root: fileEntry), so the
  * upper dir is never walked and read back (what packChanges would do). The
  * tar holds every entry the copy wrote plus the directories above them (new
  * or copied up), parents first — the same changes the upper dir holds, which
@@ -82,6 +83,25 @@ export class LayerTarWriter {
     dst.end();
     sink.end();
     await Promise.all([dstDone, sinkDone]);
+  }
+
+  /** Writes `src` (exactly `size` bytes) into the tar only: the file itself reaches the root another way (a kernel copy). */
+  async fileEntry(host: string, m: EntryMeta, size: number, src: Readable): Promise<void> {
+    await this.parents(host);
+    const sink = this.pack.entry({ name: this.rel(host), type: "file", size, mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime }) as unknown as Writable;
+    const sinkDone = new Promise<void>((resolve, reject) => {
+      sink.on("finish", resolve);
+      sink.on("error", reject);
+    });
+    try {
+      for await (const chunk of src) {
+        if (!sink.write(chunk)) await new Promise((r) => sink.once("drain", r));
+      }
+    } finally {
+      src.destroy();
+    }
+    sink.end();
+    await sinkDone;
   }
 
   finalize(): void {
