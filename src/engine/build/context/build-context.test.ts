@@ -26,10 +26,10 @@ async function tarOf(entries: Entry[]): Promise<Buffer> {
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
 
-async function receive(buf: Buffer): Promise<BuildContext> {
+async function receive(buf: Buffer, memoryBudget?: number): Promise<BuildContext> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "bctx-unit-"));
   dirs.push(dir);
-  return BuildContext.receive(Readable.from([buf]), path.join(dir, "spool"));
+  return BuildContext.receive(Readable.from([buf]), path.join(dir, "spool"), memoryBudget);
 }
 
 async function readAll(r: Readable): Promise<string> {
@@ -60,6 +60,27 @@ test("indexes entries, hashes file contents and serves them from the spool (plai
     assert.equal((await ctx.readSmallFile("link"))?.toString(), "aaa", "an in-context symlink is followed for the Dockerfile");
     await ctx.dispose();
   }
+});
+
+test("files within the memory budget stay in memory, the rest go to spool files; both read the same", async () => {
+  const big = "B".repeat(300_000);
+  const buf = await tarOf([
+    { name: "small", body: "tiny" },
+    { name: "big", body: big },
+    { name: "after", body: "after-big" },
+  ]);
+  const ctx = await receive(buf, 1000);
+  assert.deepEqual(ctx.memoryContent("small")?.map((b) => b.toString()).join(""), "tiny");
+  assert.equal(ctx.spoolFile("small"), undefined);
+  assert.equal(ctx.memoryContent("big"), undefined, "over the budget: spooled");
+  assert.equal(await fs.readFile(ctx.spoolFile("big")!, "utf8"), big);
+  assert.equal(path.dirname(ctx.spoolFile("big")!), ctx.spool, "spool files are numbered inside the spool dir, never named from the archive");
+  assert.equal(ctx.memoryContent("after")?.map((b) => b.toString()).join(""), "after-big", "later small files still fit");
+  assert.equal(await readAll(ctx.openFile("big")), big);
+  assert.equal(await readAll(ctx.openFile("small")), "tiny");
+  assert.equal(ctx.entries.get("big")!.sha256, createHash("sha256").update(big).digest("hex"));
+  await ctx.dispose();
+  await assert.rejects(fs.access(ctx.spool), "dispose removes the spool dir");
 });
 
 test("the COPY digest follows content and mode, not mtime", async () => {
@@ -98,4 +119,42 @@ test("the context tree lists and stats without following links", async () => {
   assert.equal((await tree.stat("d/l"))?.type, "symlink");
   assert.equal((await tree.stat("d/l"))?.linkname, "/etc/passwd");
   assert.equal(await tree.stat("nope"), undefined);
+});
+
+test("COPY gives the same root files and layer tar from memory and from spool files", async () => {
+  const { ContextTree } = await import("./source-tree.js");
+  const { copyIntoRoot } = await import("../steps/copy-into-root.js");
+  const { LayerTarWriter } = await import("../steps/layer-tar-writer.js");
+  const tar = (await import("tar-stream")).default;
+  const body = await tarOf([
+    { name: "data/a", body: "A".repeat(200_000), mode: 0o640 },
+    { name: "data/sub/b", body: "bee" },
+    { name: "data/empty", body: "" },
+  ]);
+  const results: string[] = [];
+  for (const budget of [undefined, 0]) {
+    const ctx = await receive(body, budget);
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), "bctx-copy-"));
+    dirs.push(root);
+    const w = new LayerTarWriter(root);
+    const entries: string[] = [];
+    const ex = tar.extract();
+    const parsed = (async () => {
+      for await (const e of ex) {
+        let n = 0;
+        for await (const c of e) n += (c as Buffer).length;
+        entries.push(`${e.header.name} ${e.header.type} ${(e.header.mode ?? 0).toString(8)} ${n}`);
+      }
+    })();
+    w.readable.pipe(ex);
+    await copyIntoRoot(root, [{ tree: new ContextTree(ctx), rel: "data", type: "directory", baseName: "data" }], "/app/", { uid: process.getuid!(), gid: process.getgid!(), tar: w }, "COPY");
+    w.finalize();
+    await parsed;
+    const files = await Promise.all(["app/a", "app/sub/b", "app/empty"].map(async (f) => `${f} ${(await fs.stat(path.join(root, f))).mode.toString(8)} ${await fs.readFile(path.join(root, f), "utf8").then((t) => t.length)}`));
+    results.push(JSON.stringify({ entries, files }));
+    await ctx.dispose();
+  }
+  assert.equal(results[0], results[1]);
+  assert.match(results[0]!, /app\/a file 640 200000/);
+  assert.match(results[0]!, /app\/a 100640 200000/);
 });

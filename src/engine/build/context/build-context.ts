@@ -40,8 +40,10 @@ export interface ContextEntry {
   linkname?: string;
   /** hex sha256 of a regular file's content */
   sha256?: string;
-  /** the spool file holding a regular file's bytes */
+  /** the spool file holding a regular file's bytes (when it did not fit in memory) */
   file?: string;
+  /** a regular file's bytes, when the context's memory budget held them */
+  chunks?: Buffer[];
 }
 
 /**
@@ -53,6 +55,13 @@ function asContextError(e: unknown): unknown {
   if (e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string") return e;
   return new InvalidArgumentError(`invalid build context: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
+
+/**
+ * Context files are kept in memory up to this many bytes per build (the rest
+ * goes to spool files): a fully cached rebuild then writes nothing at all,
+ * and a COPY writes each file once, into the step's root.
+ */
+export const CONTEXT_MEMORY_BUDGET = 128 * 1024 * 1024;
 
 /** Watched files larger than this are not kept in memory (the Dockerfile limit). */
 const WATCH_LIMIT = 4 * 1024 * 1024;
@@ -71,11 +80,14 @@ export class BuildContext {
   private readonly watchers = new Map<string, Array<() => void>>();
   private stop: ((e: Error) => void) | undefined;
 
-  private constructor(readonly spool: string) {}
+  private constructor(
+    readonly spool: string,
+    private readonly memoryBudget: number,
+  ) {}
 
   /** Reads `body` (plain, gzip, bzip2 or xz tar) into the spool directory `spool` (created; must not exist). */
-  static async receive(body: Readable, spool: string): Promise<BuildContext> {
-    const ctx = BuildContext.begin(body, spool, []);
+  static async receive(body: Readable, spool: string, memoryBudget = CONTEXT_MEMORY_BUDGET): Promise<BuildContext> {
+    const ctx = BuildContext.begin(body, spool, [], memoryBudget);
     await ctx.done;
     return ctx;
   }
@@ -87,8 +99,8 @@ export class BuildContext {
    * that need no context file while the rest is still coming (the docker
    * CLI sends the Dockerfile among the first entries).
    */
-  static begin(body: Readable, spool: string, watch: string[]): BuildContext {
-    const ctx = new BuildContext(spool);
+  static begin(body: Readable, spool: string, watch: string[], memoryBudget = CONTEXT_MEMORY_BUDGET): BuildContext {
+    const ctx = new BuildContext(spool, memoryBudget);
     for (const w of watch) ctx.watchers.set(w, []);
     ctx.done = ctx.read(body);
     ctx.done.catch(() => {}).finally(() => {
@@ -121,6 +133,7 @@ export class BuildContext {
     ctx.entries.set("", dirEntry());
     await fs.mkdir(spool, { mode: 0o700 });
     let files = 0;
+    let memoryUsed = 0;
     let out: ReturnType<typeof createWriteStream> | undefined;
     const input = await decompressAny(body).catch((e) => {
       throw asContextError(e);
@@ -152,9 +165,26 @@ export class BuildContext {
           case "file":
           case "contiguous-file": {
             const hash = createHash("sha256");
-            const file = path.join(spool, String(files++));
             const keep: Buffer[] | undefined = this.watchers.has(rel) && (h.size ?? 0) <= WATCH_LIMIT ? [] : undefined;
             let size = 0;
+            const declared = h.size ?? 0;
+            if (memoryUsed + declared <= this.memoryBudget) {
+              // kept in memory: a cache hit never writes it, a miss writes it once, into the step's root
+              memoryUsed += declared;
+              const chunks: Buffer[] = [];
+              for await (const chunk of entry as AsyncIterable<Buffer>) {
+                hash.update(chunk);
+                chunks.push(chunk);
+                size += chunk.length;
+              }
+              ctx.entries.set(rel, { type: "file", mode, size, mtime, sha256: hash.digest("hex"), chunks });
+              if (keep) {
+                this.watchedContent.set(rel, Buffer.concat(chunks));
+                for (const wake of this.watchers.get(rel)!.splice(0)) wake();
+              }
+              break;
+            }
+            const file = path.join(spool, String(files++));
             out = createWriteStream(file, { flags: "wx", mode: 0o600, highWaterMark: 1 << 20 });
             const outDone = finished(out);
             outDone.catch(() => {});
@@ -256,16 +286,27 @@ export class BuildContext {
     return this.childrenIndex.get(rel) ?? [];
   }
 
-  /** A regular file's bytes. */
-  openFile(rel: string): Readable {
-    return createReadStream(this.spoolFile(rel), { highWaterMark: 1 << 20 });
+  private fileEntry(rel: string): ContextEntry {
+    const e = this.entries.get(rel);
+    if (!e || e.type !== "file" || (e.file === undefined && e.chunks === undefined)) throw new InvalidArgumentError(`${rel} is not a file of the build context`);
+    return e;
   }
 
-  /** The private spool file holding a regular file's bytes (read only: copies are taken from it). */
-  spoolFile(rel: string): string {
-    const e = this.entries.get(rel);
-    if (!e || e.type !== "file" || e.file === undefined) throw new InvalidArgumentError(`${rel} is not a file of the build context`);
-    return e.file;
+  /** A regular file's bytes. */
+  openFile(rel: string): Readable {
+    const e = this.fileEntry(rel);
+    if (e.chunks) return Readable.from(e.chunks, { objectMode: false });
+    return createReadStream(e.file!, { highWaterMark: 1 << 20 });
+  }
+
+  /** The private spool file holding a regular file's bytes (read only: copies are taken from it); undefined when the bytes are in memory. */
+  spoolFile(rel: string): string | undefined {
+    return this.fileEntry(rel).file;
+  }
+
+  /** A regular file's bytes when they are held in memory (read only). */
+  memoryContent(rel: string): readonly Buffer[] | undefined {
+    return this.fileEntry(rel).chunks;
   }
 
   /** Reads a small file of the context (the Dockerfile), following in-context symlinks; refuses oversize. */
@@ -289,8 +330,9 @@ export class BuildContext {
     return undefined;
   }
 
-  /** Deletes the spool. */
+  /** Deletes the spool (and lets the memory go). */
   async dispose(): Promise<void> {
+    this.entries.clear();
     await fs.rm(this.spool, { recursive: true, force: true });
   }
 }

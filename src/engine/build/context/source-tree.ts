@@ -29,6 +29,8 @@ export interface SourceTree {
    * links, the context spool, give one); undefined = read through open().
    */
   copySource?(rel: string): string | undefined;
+  /** A regular file's bytes when the tree holds them in memory (read only); undefined = read through open(). */
+  memoryContent?(rel: string): readonly Buffer[] | undefined;
 }
 
 export class ContextTree implements SourceTree {
@@ -46,8 +48,12 @@ export class ContextTree implements SourceTree {
     return this.ctx.openFile(rel);
   }
 
-  copySource(rel: string): string {
+  copySource(rel: string): string | undefined {
     return this.ctx.spoolFile(rel);
+  }
+
+  memoryContent(rel: string): readonly Buffer[] | undefined {
+    return this.ctx.memoryContent(rel);
   }
 }
 

@@ -32,11 +32,37 @@ async function lstatOrUndefined(p: string) {
   return fs.lstat(p).catch(() => undefined);
 }
 
+/** Creates `file` (must not exist) with the buffers' bytes, in as few writev calls as IOV_MAX allows. */
+async function writeBuffers(file: string, bufs: readonly Buffer[]): Promise<void> {
+  const fh = await fs.open(file, "wx", 0o600);
+  try {
+    for (let i = 0; i < bufs.length; i += 1024) await fh.writev(bufs.slice(i, i + 1024));
+  } finally {
+    await fh.close();
+  }
+}
+
 async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: number, mtime: Date, o: CopyOptions): Promise<void> {
   const existing = await lstatOrUndefined(dstHost);
   if (existing?.isDirectory()) throw new InvalidArgumentError(`cannot copy to non-directory: ${dstHost} is a directory`);
   if (existing) await fs.unlink(dstHost);
   const finalMode = o.chmod ?? mode & 0o7777;
+  const pieces = tree.memoryContent?.(rel);
+  if (pieces !== undefined) {
+    const inMemory = pieces.length > 1 ? [Buffer.concat(pieces)] : pieces;
+    // one writev into the root while the same buffers go into the layer tar
+    const written = writeBuffers(dstHost, inMemory);
+    written.catch(() => {}); // awaited below
+    try {
+      if (o.tar) await o.tar.fileBuffers(dstHost, { mode: finalMode, uid: o.uid, gid: o.gid, mtime }, inMemory);
+    } finally {
+      await written;
+    }
+    await fs.chown(dstHost, o.uid, o.gid);
+    await fs.chmod(dstHost, finalMode);
+    await fs.utimes(dstHost, mtime, mtime);
+    return;
+  }
   const copySource = tree.copySource?.(rel);
   if (copySource !== undefined) {
     // the kernel copies the bytes into the root (no pass through this process) while they stream into the layer tar

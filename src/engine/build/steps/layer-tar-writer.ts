@@ -104,6 +104,24 @@ export class LayerTarWriter {
     await sinkDone;
   }
 
+  /**
+   * Writes bytes already in memory into the tar only. They are handed over
+   * all at once (no wait for the tar to drain after each 64 KiB piece: that
+   * costs an event-loop round trip per piece, and the memory is held anyway).
+   */
+  async fileBuffers(host: string, m: EntryMeta, bufs: readonly Buffer[]): Promise<void> {
+    await this.parents(host);
+    const size = bufs.reduce((n, b) => n + b.length, 0);
+    const sink = this.pack.entry({ name: this.rel(host), type: "file", size, mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime }) as unknown as Writable;
+    const sinkDone = new Promise<void>((resolve, reject) => {
+      sink.on("finish", resolve);
+      sink.on("error", reject);
+    });
+    for (const b of bufs) sink.write(b);
+    sink.end();
+    await sinkDone;
+  }
+
   finalize(): void {
     this.pack.finalize();
   }
