@@ -3,26 +3,33 @@
  * together (a build: its step layers, blobs and image records are published
  * by one final tag).
  *
- * Inside `scope.run(fn)`, the durable writers (atomic-file.ts, the content
- * store's ingest, the layer store's commits) skip their own fsync/syncfs and
- * only mark the scope dirty; the owner calls `scope.flush()` — one syncfs(2)
- * of the filesystem — before it publishes anything that references those
- * writes (and publishes outside the scope, so that write is synced as usual).
- * `kick()` starts a syncfs in the background (after a big layer) so the
- * writeback overlaps with the next steps instead of adding to the flush.
+ * A durable writer given `{ deferSync }` (atomic-file.ts, the content store's
+ * ingest, the layer store's adoptSnapshot, the image metadata store's
+ * putImage) skips its own fsync/syncfs and marks the batch dirty; the owner
+ * calls `flush()` — one syncfs(2) of the filesystem — before it publishes
+ * anything that references those writes (and publishes without the option,
+ * so that write is synced as usual). `kick()` starts a syncfs in the
+ * background after a layer, so its writeback is under way while the next
+ * steps run instead of all of it waiting for the flush.
  *
- * What this keeps: a kill -9 loses nothing the kernel already has (page cache
- * survives the process), and renames still make every file appear whole or
- * not at all; after a power loss the published (tagged) image is complete
- * because the flush came first. What it gives up: after a power loss, untagged
- * records written by an unfinished batch may name data that never reached the
- * disk — so callers must not publish hints to them (the build cache) before
- * the flush either.
+ * What this keeps: a kill -9 loses nothing the kernel already has (the page
+ * cache survives the process), and renames still make every file appear
+ * whole or not at all; after a power loss the published (tagged) image is
+ * complete because the flush came first. What it gives up: after a power
+ * loss, untagged records written by an unfinished batch may name data that
+ * never reached the disk, so the owner must not publish hints to them (the
+ * build cache) before the flush either.
+ *
+ * The batch is passed explicitly rather than through AsyncLocalStorage: on
+ * Node 20 that turns on promise hooks for the whole daemon, which made a
+ * COPY's write loop measurably slower.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { run } from "../sys/exec.js";
 
-const current = new AsyncLocalStorage<DeferredSync>();
+export interface SyncOptions {
+  /** the batch this write belongs to: its fsync is left to the batch's flush */
+  deferSync?: DeferredSync;
+}
 
 export class DeferredSync {
   private dirty = false;
@@ -32,29 +39,14 @@ export class DeferredSync {
   /** @param fsPath any path on the filesystem the batch writes to (syncfs takes the whole filesystem) */
   constructor(private readonly fsPath: string) {}
 
-  /** The scope the caller's writes belong to, if any. */
-  static active(): DeferredSync | undefined {
-    return current.getStore();
-  }
-
   /**
-   * For a durable writer: true when the write's fsync is deferred to the
-   * active scope (and marks it dirty); false when the writer must sync itself.
+   * For a durable writer: true when its fsync is deferred to `o.deferSync`
+   * (the batch is marked dirty); false when the writer must sync itself.
    */
-  static defer(): boolean {
-    const s = current.getStore();
-    if (!s) return false;
-    s.dirty = true;
+  static defer(o: SyncOptions | undefined): boolean {
+    if (!o?.deferSync) return false;
+    o.deferSync.dirty = true;
     return true;
-  }
-
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    return current.run(this, fn);
-  }
-
-  /** Runs `fn` outside any scope: its writes sync themselves (the publishing write). */
-  static outside<T>(fn: () => Promise<T>): Promise<T> {
-    return current.exit(fn);
   }
 
   private async syncfs(): Promise<void> {
@@ -73,7 +65,7 @@ export class DeferredSync {
     this.background.catch(() => {}); // flush() reports it
   }
 
-  /** Everything written in the scope so far is on disk when this resolves. */
+  /** Everything written in the batch so far is on disk when this resolves. */
   async flush(): Promise<void> {
     await this.background;
     if (this.dirty) await this.syncfs();

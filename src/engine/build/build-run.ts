@@ -94,14 +94,14 @@ export class BuildRun {
   async run(): Promise<string> {
     let finalId: string | undefined;
     try {
-      finalId = await this.sync.run(() => this.runSteps());
+      finalId = await this.runSteps();
     } finally {
       // also after a failure: the steps that succeeded stay cached, as with Docker
       await this.sync.flush();
       for (const [key, id] of this.pendingCache) await this.cache.store(key, id);
     }
-    // outside the scope: the tag's own write is synced as usual, after everything it names
-    await DeferredSync.outside(() => this.d.images.tagBuiltImage(finalId!, this.req.tagKeys));
+    // the tag's own write is synced as usual, after everything it names
+    await this.d.images.tagBuiltImage(finalId!, this.req.tagKeys);
     for (const t of this.req.tagKeys) this.say(`Successfully tagged ${familiarString(parseReference(t))}\n`);
     return finalId;
   }
@@ -277,7 +277,7 @@ export class BuildRun {
       return;
     }
     this.cacheBroken = true;
-    const img = await this.d.images.commitBuildStep({ parentImageId: parent, config: r.config, createdBy: r.createdBy, containerConfig: this.containerConfig(st, r.createdBy), author: r.author, platform: st.platform });
+    const img = await this.d.images.commitBuildStep({ parentImageId: parent, config: r.config, createdBy: r.createdBy, containerConfig: this.containerConfig(st, r.createdBy), author: r.author, platform: st.platform, deferSync: this.sync });
     st.imageId = img.id;
     await this.remember(parent, r.createdBy, img.id);
   }
@@ -292,7 +292,7 @@ export class BuildRun {
   }
 
   private async commitFs(st: StageState, createdBy: string, layer: Readable | undefined, snapshotKey: string): Promise<string> {
-    const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, snapshotKey, platform: st.platform });
+    const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, snapshotKey, platform: st.platform, deferSync: this.sync });
     if (layer) this.sync.kick(); // start the layer's writeback now, while the next steps run
     return img.id;
   }

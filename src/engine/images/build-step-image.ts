@@ -12,6 +12,7 @@
  * stage is "no parent": an empty rootfs.
  */
 import type { Readable } from "node:stream";
+import type { DeferredSync, SyncOptions } from "../../durable/deferred-sync.js";
 import { NotFoundError } from "../../errors/index.js";
 import { MediaType } from "../../oci/media-types.js";
 import { topChainId, type ImageRecord, type LayerRecord } from "../../store/metadata/image-record.js";
@@ -40,11 +41,13 @@ export interface BuildStepInput {
   author?: string;
   /** Platform of a scratch base. */
   platform?: { os: string; architecture: string };
+  /** The build's durability batch: this step's blobs, layer and record skip their own fsyncs (deferred-sync.ts). */
+  deferSync?: DeferredSync;
 }
 
 /** The layer tar went to the content store only (its digest is the diffId); the snapshot's upper dir becomes the layer. */
-async function adoptedLayer(ctx: ImageContext, blob: { digest: string; size: number }, key: string, parentChainId: string | null): Promise<LayerRecord> {
-  const applied = await ctx.layers.adoptSnapshot!(key, parentChainId, blob.digest, blob.size);
+async function adoptedLayer(ctx: ImageContext, blob: { digest: string; size: number }, key: string, parentChainId: string | null, sync: SyncOptions): Promise<LayerRecord> {
+  const applied = await ctx.layers.adoptSnapshot!(key, parentChainId, blob.digest, blob.size, sync);
   return {
     blobDigest: blob.digest,
     blobMediaType: MediaType.ociLayer,
@@ -91,7 +94,8 @@ function scratchConfig(platform: { os: string; architecture: string } | undefine
 export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Promise<ImageRecord> {
   // A snapshot's layer blob is ingested before taking the images lock: a big COPY's tar streams
   // for as long as the copy runs, and nothing references the blob until the record below does.
-  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(coalesced(o.layer)), key: o.snapshotKey } : undefined;
+  const sync: SyncOptions = { deferSync: o.deferSync };
+  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(coalesced(o.layer), {}, sync), key: o.snapshotKey } : undefined;
   return ctx.mutate(async () => {
     let parent: ImageRecord | undefined;
     if (o.parentImageId !== null) {
@@ -106,7 +110,7 @@ export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Pro
     const diffIds = [...base.rootfs.diff_ids];
     if (o.layer) {
       const parentChain = parent ? topChainId(parent) : null;
-      const layer = adopt ? await adoptedLayer(ctx, adopt.blob, adopt.key, parentChain) : await ingestPlainLayer(ctx, o.layer, parentChain);
+      const layer = adopt ? await adoptedLayer(ctx, adopt.blob, adopt.key, parentChain, sync) : await ingestPlainLayer(ctx, o.layer, parentChain);
       layers.push(layer);
       diffIds.push(layer.diffId);
     }
@@ -121,7 +125,7 @@ export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Pro
       history: [...(base.history ?? []), entry],
       rootfs: { type: "layers", diff_ids: diffIds },
     };
-    return registerLocalImage(ctx, { config, layers, parent: parent?.id ?? "", created, tagKey: undefined });
+    return registerLocalImage(ctx, { config, layers, parent: parent?.id ?? "", created, tagKey: undefined }, sync);
   });
 }
 

@@ -5,6 +5,7 @@
  * and tag written in that order (blobs first, tag last: a crash never leaves
  * a tag naming a missing image).
  */
+import type { SyncOptions } from "../../durable/deferred-sync.js";
 import type { Readable } from "node:stream";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { MediaType } from "../../oci/media-types.js";
@@ -50,10 +51,13 @@ export async function ingestPlainLayer(ctx: ImageContext, tar: Readable, parentC
 export async function registerLocalImage(
   ctx: ImageContext,
   o: { config: ImageConfigDocument; layers: LayerRecord[]; parent: string; created: string; tagKey: string | undefined },
+  sync?: SyncOptions,
 ): Promise<ImageRecord> {
-  const configInfo = await ctx.content.writeBlob(JSON.stringify(o.config));
+  const configInfo = await ctx.content.writeBlob(JSON.stringify(o.config), undefined, sync);
   const manifestInfo = await ctx.content.writeBlob(
     buildManifest(configInfo, o.layers.map((l) => ({ digest: l.blobDigest, size: l.blobSize, mediaType: l.blobMediaType }))),
+    undefined,
+    sync,
   );
   const record: ImageRecord = {
     id: configInfo.digest,
@@ -67,6 +71,6 @@ export async function registerLocalImage(
     parent: o.parent,
     recordedAt: o.created,
   };
-  await ctx.metadata.putImage(record, o.tagKey ? [o.tagKey] : []);
+  await ctx.metadata.putImage(record, o.tagKey ? [o.tagKey] : [], sync);
   return record;
 }

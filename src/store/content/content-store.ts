@@ -10,6 +10,7 @@
  *
  * Terms: digest = "sha256:" + 64 lowercase hex of the blob bytes.
  */
+import type { SyncOptions } from "../../durable/deferred-sync.js";
 import type { Readable } from "node:stream";
 
 export interface BlobInfo {
@@ -32,9 +33,9 @@ export interface ContentStore {
    * are given and do not match, nothing is kept and InvalidArgumentError is thrown.
    * Ingesting a blob that exists already is cheap and returns its info.
    */
-  ingest(source: Readable | AsyncIterable<Uint8Array>, expected?: Partial<BlobInfo>): Promise<BlobInfo>;
+  ingest(source: Readable | AsyncIterable<Uint8Array>, expected?: Partial<BlobInfo>, o?: SyncOptions): Promise<BlobInfo>;
   /** Convenience for small buffers (manifests, configs). */
-  writeBlob(data: Uint8Array | string, expectedDigest?: string): Promise<BlobInfo>;
+  writeBlob(data: Uint8Array | string, expectedDigest?: string, o?: SyncOptions): Promise<BlobInfo>;
   /** Removes the blob; no error when it is absent. */
   delete(digest: string): Promise<void>;
   /** Every stored digest. */

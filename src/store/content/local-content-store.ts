@@ -20,7 +20,7 @@ import { promises as fs, constants } from "node:fs";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { fsyncDir } from "../../durable/atomic-file.js";
-import { DeferredSync } from "../../durable/deferred-sync.js";
+import { DeferredSync, type SyncOptions } from "../../durable/deferred-sync.js";
 import { InvalidArgumentError, NotFoundError } from "../../errors/index.js";
 import type { BlobInfo, ContentStore } from "./content-store.js";
 import { ContentPaths, isValidDigest, parseDigest } from "./paths.js";
@@ -116,7 +116,7 @@ export class LocalContentStore implements ContentStore {
     return fs.readFile(this.paths.blob(digest));
   }
 
-  async ingest(source: Readable | AsyncIterable<Uint8Array>, expected: Partial<BlobInfo> = {}): Promise<BlobInfo> {
+  async ingest(source: Readable | AsyncIterable<Uint8Array>, expected: Partial<BlobInfo> = {}, o?: SyncOptions): Promise<BlobInfo> {
     if (expected.digest !== undefined) parseDigest(expected.digest);
     if (expected.size !== undefined && (!Number.isSafeInteger(expected.size) || expected.size < 0)) {
       throw new InvalidArgumentError(`invalid expected size ${expected.size}`);
@@ -164,7 +164,7 @@ export class LocalContentStore implements ContentStore {
         await Promise.all(inflight);
       }
       if (writeError) throw writeError;
-      if (!DeferredSync.defer()) await fh.sync(); // in a build: its final syncfs (deferred-sync.ts)
+      if (!DeferredSync.defer(o)) await fh.sync(); // a build: its final syncfs (deferred-sync.ts)
       const digest = `sha256:${hash.digest("hex")}`;
       if (expected.size !== undefined && size !== expected.size) {
         throw new InvalidArgumentError(`blob size ${size} does not match the expected ${expected.size}`);
@@ -177,7 +177,7 @@ export class LocalContentStore implements ContentStore {
       const final = this.paths.blob(digest);
       await fs.rename(tmp, final);
       committed = true;
-      await fsyncDir(this.paths.blobsDir());
+      await fsyncDir(this.paths.blobsDir(), o);
       return { digest, size };
     } finally {
       if (!committed) {
@@ -188,9 +188,9 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  async writeBlob(data: Uint8Array | string, expectedDigest?: string): Promise<BlobInfo> {
+  async writeBlob(data: Uint8Array | string, expectedDigest?: string, o?: SyncOptions): Promise<BlobInfo> {
     const buf = typeof data === "string" ? Buffer.from(data) : data;
-    return this.ingest(Readable.from([buf]), { digest: expectedDigest, size: expectedDigest ? buf.byteLength : undefined });
+    return this.ingest(Readable.from([buf]), { digest: expectedDigest, size: expectedDigest ? buf.byteLength : undefined }, o);
   }
 
   async delete(digest: string): Promise<void> {

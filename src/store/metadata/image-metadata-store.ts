@@ -15,6 +15,7 @@
  */
 import { promises as fs } from "node:fs";
 import { readJsonIfExists, writeJsonAtomic } from "../../durable/atomic-file.js";
+import type { SyncOptions } from "../../durable/deferred-sync.js";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
 import { FailedPreconditionError, NotFoundError } from "../../errors/index.js";
 import { isObject } from "../../oci/json-check.js";
@@ -89,11 +90,12 @@ export class ImageMetadataStore {
 
   /**
    * Records an image and points `refs` at it (moving them from any other image).
-   * The caller has already stored every blob and layer the record names.
+   * The caller has already stored every blob and layer the record names
+   * (with `o.deferSync`, the record's fsync is left to that batch too).
    */
-  async putImage(rec: ImageRecord, refs: string[] = []): Promise<void> {
+  async putImage(rec: ImageRecord, refs: string[] = [], o?: SyncOptions): Promise<void> {
     await this.mutex.run(LOCK, async () => {
-      await writeJsonAtomic(this.paths.recordFile(rec.id), rec);
+      await writeJsonAtomic(this.paths.recordFile(rec.id), rec, o);
       this.records.set(rec.id, rec);
       if (refs.length > 0) await this.applyRefs(refs, rec.id);
     });

@@ -29,7 +29,7 @@ import type { Readable } from "node:stream";
 import { chainIdOf } from "../../archive/chain-id.js";
 import { unpackLayer } from "../../archive/unpack.js";
 import { fsyncDir, writeFileAtomic } from "../../durable/atomic-file.js";
-import { DeferredSync } from "../../durable/deferred-sync.js";
+import { DeferredSync, type SyncOptions } from "../../durable/deferred-sync.js";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
 import { run } from "../../sys/exec.js";
@@ -204,7 +204,7 @@ export class OverlayLayerStore implements LayerStore {
     await this.locks.run(`snapshot/${key}`, () => this.renameAndRemove(this.paths.snapshot(key), this.paths.tmpSnapshot()));
   }
 
-  async adoptSnapshot(key: string, parentChainId: string | null, diffId: string, size: number): Promise<AppliedLayer> {
+  async adoptSnapshot(key: string, parentChainId: string | null, diffId: string, size: number, o?: SyncOptions): Promise<AppliedLayer> {
     await this.init();
     checkKey(key);
     const chainId = chainIdOf(parentChainId, diffId);
@@ -216,12 +216,12 @@ export class OverlayLayerStore implements LayerStore {
         await fs.mkdir(tmp);
         await fs.rename(this.paths.upper(key), path.join(tmp, "diff"));
         await fs.mkdir(this.paths.upper(key), { mode: 0o755 });
-        await writeFileAtomic(path.join(tmp, "diffid"), diffId);
-        await writeFileAtomic(path.join(tmp, "parent"), parentChainId ?? "");
-        await writeFileAtomic(path.join(tmp, "size"), String(size));
-        if (!DeferredSync.defer()) await run(["sync", "-f", tmp]); // in a build: its final syncfs
+        await writeFileAtomic(path.join(tmp, "diffid"), diffId, 0o644, o);
+        await writeFileAtomic(path.join(tmp, "parent"), parentChainId ?? "", 0o644, o);
+        await writeFileAtomic(path.join(tmp, "size"), String(size), 0o644, o);
+        if (!DeferredSync.defer(o)) await run(["sync", "-f", tmp]); // a build: its final syncfs
         await fs.rename(tmp, this.paths.layer(chainId));
-        await fsyncDir(this.paths.layersDir());
+        await fsyncDir(this.paths.layersDir(), o);
         return { diffId, chainId, size };
       } finally {
         await fs.rm(tmp, { recursive: true, force: true });
@@ -247,7 +247,7 @@ export class OverlayLayerStore implements LayerStore {
         await writeFileAtomic(path.join(tmp, "diffid"), diffId);
         await writeFileAtomic(path.join(tmp, "parent"), parent ?? "");
         await writeFileAtomic(path.join(tmp, "size"), String(size));
-        if (!DeferredSync.defer()) await run(["sync", "-f", tmp]); // in a build: its final syncfs
+        await run(["sync", "-f", tmp]);
         await fs.rename(tmp, this.paths.layer(chainId));
         await fsyncDir(this.paths.layersDir());
         return { diffId, chainId, size };

@@ -15,6 +15,7 @@
  * Lifecycle of a container's root filesystem:
  *   prepare(key, parentChainId) → mount(key, target) → … → unmount(target) → remove(key)
  */
+import type { SyncOptions } from "../../durable/deferred-sync.js";
 import type { Readable } from "node:stream";
 
 export interface AppliedLayer {
@@ -77,5 +78,5 @@ export interface LayerStore {
    * changes; the snapshot keeps an empty upper dir and must still be removed.
    * When the layer exists already, nothing moves.
    */
-  adoptSnapshot?(key: string, parentChainId: string | null, diffId: string, size: number): Promise<AppliedLayer>;
+  adoptSnapshot?(key: string, parentChainId: string | null, diffId: string, size: number, o?: SyncOptions): Promise<AppliedLayer>;
 }

@@ -14,7 +14,6 @@ import type { BuildDeps } from "../build-deps.js";
 import { changedPaths, packChanges } from "./step-layer.js";
 import type { Readable } from "node:stream";
 import { LayerTarWriter } from "./layer-tar-writer.js";
-import { DeferredSync } from "../../../durable/deferred-sync.js";
 
 /** Step phase timings in the daemon log when BERTH_BUILD_TIMING is set (for bench/build.ts investigations). */
 export function timer(d: BuildDeps): (what: string) => void {
@@ -27,13 +26,11 @@ export function timer(d: BuildDeps): (what: string) => void {
 }
 
 /**
- * Inside a build's DeferredSync scope a step's snapshot is mounted `volatile`:
- * its unmount then skips the syncfs overlayfs does otherwise (~40 ms per
- * 50 MB here), the build's own final syncfs covers the layer instead.
+ * A step's snapshot is mounted `volatile`: its unmount then skips the syncfs
+ * overlayfs does otherwise (~40 ms per 50 MB here); the build's own final
+ * syncfs (deferred-sync.ts, before the tag) covers the layer instead.
  */
-function mountOpts(): { volatile: boolean } {
-  return { volatile: DeferredSync.active() !== undefined };
-}
+const MOUNT_OPTS = { volatile: true };
 
 export async function lowerDirsOf(d: BuildDeps, topChainId: string | null): Promise<string[]> {
   if (!topChainId) return [];
@@ -58,7 +55,7 @@ export async function withFsStep<T>(
   await d.layers.prepare(key, topChainId);
   let mounted = false;
   try {
-    await d.layers.mount(key, target, mountOpts());
+    await d.layers.mount(key, target, MOUNT_OPTS);
     mounted = true;
     tm("prepare+mount");
     await work(target);
@@ -98,7 +95,7 @@ export async function withStreamingFsStep<T>(
   let committing: Promise<T> | undefined;
   const tm = timer(d);
   try {
-    await d.layers.mount(key, target, mountOpts());
+    await d.layers.mount(key, target, MOUNT_OPTS);
     mounted = true;
     tm("copy: prepare+mount");
     committing = commit(tar.readable, key);
