@@ -134,6 +134,8 @@ export async function tagBuiltImage(ctx: ImageContext, id: string, tagKeys: stri
   if (tagKeys.length === 0) return;
   await ctx.mutate(async () => {
     if (!ctx.metadata.getRecord(id)) throw new NotFoundError(`No such image: ${id}`);
+    // an unchanged rebuild names the image its tags already point at: nothing to write (and fsync)
+    if (tagKeys.every((k) => ctx.metadata.resolveReference(k) === id)) return;
     await ctx.metadata.setReferences(tagKeys, id);
   });
 }
