@@ -8,9 +8,10 @@
  * putImage) skips its own fsync/syncfs and marks the batch dirty; the owner
  * calls `flush()` — one syncfs(2) of the filesystem — before it publishes
  * anything that references those writes (and publishes without the option,
- * so that write is synced as usual). `kick()` starts a syncfs in the
- * background after a layer, so its writeback is under way while the next
- * steps run instead of all of it waiting for the flush.
+ * so that write is synced as usual). There is no background syncfs between
+ * steps: measured, spawning sync(1) from the daemon blocks its event loop
+ * (fork of a big process) and the syncfs stalls the next step's own file
+ * operations on the journal, so it saved nothing over the single flush.
  *
  * What this keeps: a kill -9 loses nothing the kernel already has (the page
  * cache survives the process), and renames still make every file appear
@@ -33,8 +34,6 @@ export interface SyncOptions {
 
 export class DeferredSync {
   private dirty = false;
-  private background: Promise<void> = Promise.resolve();
-  private pendingKick = false;
 
   /** @param fsPath any path on the filesystem the batch writes to (syncfs takes the whole filesystem) */
   constructor(private readonly fsPath: string) {}
@@ -54,20 +53,8 @@ export class DeferredSync {
     await run(["sync", "-f", this.fsPath]);
   }
 
-  /** Starts writing back what is dirty now, without waiting (coalesced: at most one running, one queued). */
-  kick(): void {
-    if (!this.dirty || this.pendingKick) return;
-    this.pendingKick = true;
-    this.background = this.background.then(() => {
-      this.pendingKick = false;
-      return this.syncfs();
-    });
-    this.background.catch(() => {}); // flush() reports it
-  }
-
   /** Everything written in the batch so far is on disk when this resolves. */
   async flush(): Promise<void> {
-    await this.background;
     if (this.dirty) await this.syncfs();
   }
 }

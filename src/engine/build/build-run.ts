@@ -293,7 +293,6 @@ export class BuildRun {
 
   private async commitFs(st: StageState, createdBy: string, layer: Readable | undefined, snapshotKey: string): Promise<string> {
     const img = await this.d.images.commitBuildStep({ parentImageId: st.imageId, config: st.config, createdBy, containerConfig: this.containerConfig(st, createdBy), author: st.author, layer, snapshotKey, platform: st.platform, deferSync: this.sync });
-    if (layer) this.sync.kick(); // start the layer's writeback now, while the next steps run
     return img.id;
   }
 

@@ -63,9 +63,9 @@ export async function withFsStep<T>(
     await d.layers.unmount(target);
     mounted = false;
     const upper = d.layers.upperDir(key);
-    const keep = await changedPaths(upper, await lowerDirsOf(d, topChainId), new Set());
+    const changes = await changedPaths(upper, await lowerDirsOf(d, topChainId), new Set());
     tm("unmount+changes");
-    const r = await commit(keep.size > 0 ? packChanges(upper, keep) : undefined, key);
+    const r = await commit(changes.keep.size > 0 ? packChanges(upper, changes) : undefined, key);
     tm("commit");
     return r;
   } finally {

@@ -94,10 +94,10 @@ export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: 
       o.signal?.removeEventListener("abort", onAbort);
     }
     const upper = d.layers.upperDir(id);
-    const keep = await changedPaths(upper, await lowerDirsOf(d, o.image.topChainId), MASKED);
+    const changes = await changedPaths(upper, await lowerDirsOf(d, o.image.topChainId), MASKED);
     tm("run: changes");
     await dropMountPoints(upper, MASKED);
-    const result = await commit(keep.size > 0 ? packChanges(upper, keep) : undefined, id);
+    const result = await commit(changes.keep.size > 0 ? packChanges(upper, changes) : undefined, id);
     tm("run: commit");
     ok = true;
     return result;

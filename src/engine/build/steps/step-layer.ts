@@ -28,9 +28,21 @@ async function existsInLower(lowerDirs: readonly string[], rel: string): Promise
   return false;
 }
 
-/** The rel paths (no leading "/") of the upper dir that belong in the layer; empty = no change. */
-export async function changedPaths(upperDir: string, lowerDirs: readonly string[], masked: ReadonlySet<string>): Promise<Set<string>> {
+/** What a step changed in its upper dir: the rel paths (no leading "/") in the layer, and which of its dirs are opaque. */
+export interface StepChanges {
+  keep: Set<string>;
+  opaque: Set<string>;
+}
+
+/**
+ * The upper dir's changes; `keep` empty = no change. Whether a directory is
+ * opaque is an xattr Node cannot read (one berth-fsutil process per look), so
+ * it is asked only for directories that exist in a lower layer: for a new
+ * directory the marker would hide nothing, and it is in the layer anyway.
+ */
+export async function changedPaths(upperDir: string, lowerDirs: readonly string[], masked: ReadonlySet<string>): Promise<StepChanges> {
   const keep = new Set<string>();
+  const opaque = new Set<string>();
   const walk = async (abs: string, rel: string): Promise<boolean> => {
     let any = false;
     for (const name of await fs.readdir(abs)) {
@@ -40,7 +52,10 @@ export async function changedPaths(upperDir: string, lowerDirs: readonly string[
       let include: boolean;
       if (st.isDirectory()) {
         const inner = await walk(childAbs, childRel);
-        include = inner || (await isOpaqueDir(childAbs)) || !(await existsInLower(lowerDirs, childRel));
+        const inLower = await existsInLower(lowerDirs, childRel);
+        const isOpaque = inLower && (await isOpaqueDir(childAbs));
+        if (isOpaque) opaque.add(childRel);
+        include = inner || isOpaque || !inLower;
       } else {
         include = !(masked.has(childRel) && st.isFile() && st.size === 0);
       }
@@ -52,27 +67,27 @@ export async function changedPaths(upperDir: string, lowerDirs: readonly string[
     return any;
   };
   await walk(upperDir, "");
-  return keep;
+  return { keep, opaque };
 }
 
-async function visit(abs: string, rel: string, st: Stats, header: Headers, keep: ReadonlySet<string>): Promise<VisitResult> {
-  if (!keep.has(rel)) return { header: null };
+function visit(rel: string, st: Stats, header: Headers, changes: StepChanges): VisitResult {
+  if (!changes.keep.has(rel)) return { header: null };
   if (isOverlayWhiteout(st)) {
     const slash = rel.lastIndexOf("/");
     const name = `${rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${rel.slice(slash + 1)}`;
     return { header: { name, type: "file", size: 0, mode: 0o600, uid: 0, gid: 0, mtime: st.mtime } };
   }
-  if (st.isDirectory() && (await isOpaqueDir(abs))) {
+  if (st.isDirectory() && changes.opaque.has(rel)) {
     const marker: Headers = { name: `${rel}/${WHITEOUT_OPAQUE}`, type: "file", size: 0, mode: st.mode & 0o777, uid: st.uid, gid: st.gid, mtime: st.mtime };
     return { header, extra: [marker] };
   }
   return { header };
 }
 
-/** Streams the layer tar of the `keep` entries of `upperDir`. */
-export function packChanges(upperDir: string, keep: ReadonlySet<string>): Readable {
+/** Streams the layer tar of the kept entries of `upperDir`. */
+export function packChanges(upperDir: string, changes: StepChanges): Readable {
   const pack = tar.pack();
-  const packer = new TreePacker(pack, { visit: (abs, rel, st, header) => visit(abs, rel, st, header, keep) });
+  const packer = new TreePacker(pack, { visit: async (_abs, rel, st, header) => visit(rel, st, header, changes) });
   packer.addChildren(upperDir, "").then(
     () => pack.finalize(),
     (e: Error) => pack.destroy(e),
