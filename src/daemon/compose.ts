@@ -102,7 +102,10 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     return st === "running" || st === "paused";
   });
   let containersRef: ContainerService | undefined;
-  const dns = new NetworkDns(networks, sandboxes, (id) => store.get(id)?.name, log);
+  const dns = new NetworkDns(networks, sandboxes, (id) => {
+    const r = store.get(id);
+    return r && { name: r.name.replace(/^\//, ""), dns: r.hostConfig.dns ?? [] };
+  }, log);
   const rulesChanged = networks.hooks!.changed;
   networks.hooks!.changed = async () => {
     await rulesChanged();

@@ -13,6 +13,7 @@
  *  - exit: conmon writes the exit file; the record is updated before the file
  *    is removed, so an exit is never lost.
  */
+import { etcFilePaths } from "./etc-files.js";
 import { EventEmitter } from "node:events";
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -297,7 +298,8 @@ export class ContainerService {
     if (mode.startsWith("container:")) {
       const other = this.get(mode.slice("container:".length));
       if (other.state.status !== "running" && other.state.status !== "paused") throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
-      return { nsPath: `/proc/${other.state.pid}/ns/net`, addresses: [], aliases: [] };
+      const files = etcFilePaths(this.d.store.dir(other.id));
+      return { nsPath: `/proc/${other.state.pid}/ns/net`, addresses: [], aliases: [], shared: { hostname: other.config.hostname || other.id.slice(0, 12), ...files } };
     }
     if (!this.d.network) return { addresses: [], aliases: [] };
     const hc = rec.hostConfig;

@@ -61,7 +61,7 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   const hostNetwork = rec.hostConfig.networkMode === "host";
   const net: NetworkSetup = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
   net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
-  const etc = await writeEtcFiles(a.containerDir, {
+  const etc = net.shared ?? await writeEtcFiles(a.containerDir, {
     hostname: rec.config.hostname || rec.id.slice(0, 12),
     hostNetwork,
     extraHosts: rec.hostConfig.extraHosts ?? [],
@@ -80,7 +80,9 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   }
   // mount points for the /etc files and user mounts must exist in the rootfs (runc creates them too,
   // but creating them here keeps symlinks inside the container from pointing the mount at the host)
-  const input = buildSpecInput({ rec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent, netnsPath: net.nsPath });
+  // container:ID shares that container's hostname too (Docker copies it at start)
+  const specRec = net.shared ? { ...rec, config: { ...rec.config, hostname: net.shared.hostname } } : rec;
+  const input = buildSpecInput({ rec: specRec, rootfs: a.rootfs, etc, user, home, mounts, cgroupParent: a.cgroupParent, netnsPath: net.nsPath });
   await fs.mkdir(opts.bundleDir, { recursive: true });
   await fs.mkdir(opts.stateDir, { recursive: true });
   await runtime.writeBundle(opts.bundleDir, input);

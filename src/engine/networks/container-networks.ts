@@ -159,7 +159,15 @@ export class ContainerNetworks {
       const pnet = this.nets.find(primary);
       if (!pnet) throw new NotFoundError(`network ${primary} not found`);
       const nets = this.nets.membershipsOf(c.id).sort((a, b) => (a.id === pnet.id ? -1 : b.id === pnet.id ? 1 : a.created.localeCompare(b.created)));
-      if (!nets.some((n) => n.id === pnet.id)) nets.unshift(pnet);
+      if (!nets.some((n) => n.id === pnet.id)) {
+        if (pnet.departed?.includes(c.id) && nets.length) {
+          // disconnected from the default bridge: starts on its other networks only
+        } else {
+          // Docker: a container left with no network at all starts on its mode's network again
+          if (pnet.departed?.includes(c.id)) await this.nets.setDeparted(pnet.id, c.id, false);
+          nets.unshift(pnet);
+        }
+      }
       const endpoints = nets.map((n, i) => this.newEndpoint(n, n.members[c.id] ?? { aliases: [] }, `eth${i}`));
       const wants = portWants(c.portBindings, c.publishAllPorts ?? false, c.exposedPorts);
       let hostPorts: number[];
@@ -193,7 +201,7 @@ export class ContainerNetworks {
       this.onEndpointsChanged();
       for (const e of endpoints) this.nets.onEvent("connect", this.nets.byId(e.networkId)!, c.id);
       const first = endpoints[0]!;
-      const user = !pnet.predefined;
+      const user = !nets[0]!.predefined;
       return {
         nsPath: st.nsPath,
         addresses: endpoints.map((e) => e.ip),
@@ -277,16 +285,23 @@ export class ContainerNetworks {
 
   // ---- connect / disconnect ------------------------------------------------
 
-  async connect(netRef: string, c: { id: string; networkMode: string; running: boolean }, req: EndpointRequest): Promise<void> {
+  async connect(netRef: string, c: { id: string; name: string; networkMode: string; running: boolean }, req: EndpointRequest): Promise<void> {
     const n = this.nets.get(netRef);
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
     const mode = c.networkMode;
     if (mode === "host" || mode === "none" || mode.startsWith("container:")) {
       throw new ForbiddenError(`container sharing network namespace with another container or host cannot be connected to any other network`);
     }
-    if (n.members[c.id]) throw new ForbiddenError(`endpoint with name ${c.id.slice(0, 12)} already exists in network ${n.name}`);
+    const already = n.members[c.id] || this.nets.impliedMember(n, c.id, mode);
+    if (already && c.running) throw new ForbiddenError(`endpoint with name ${c.name} already exists in network ${n.name}`);
     const m = checkMember(n, req);
-    await this.nets.setMember(n.id, c.id, m);
+    if (already) {
+      // a stopped member: Docker takes the new endpoint settings (aliases, --ip) for its next start
+      if (n.members[c.id]) await this.nets.setMember(n.id, c.id, m);
+      return;
+    }
+    if (n.departed?.includes(c.id) && !m.macAddress) await this.nets.setDeparted(n.id, c.id, false);
+    else await this.nets.setMember(n.id, c.id, m);
     if (!c.running) return;
     await this.nets.lock.run("sandboxes", async () => {
       await this.building.get(c.id);
@@ -296,7 +311,8 @@ export class ContainerNetworks {
       try {
         await addInterfaces(st.nsPath, [this.ifaceSpec(e, false)]);
       } catch (err) {
-        await this.nets.setMember(n.id, c.id, undefined);
+        if (n.members[c.id]) await this.nets.setMember(n.id, c.id, undefined);
+        else await this.nets.setDeparted(n.id, c.id, true);
         throw err;
       }
       st.endpoints.push(e);
@@ -306,10 +322,12 @@ export class ContainerNetworks {
     });
   }
 
-  async disconnect(netRef: string, containerId: string): Promise<void> {
+  async disconnect(netRef: string, c: { id: string; networkMode: string }): Promise<void> {
+    const containerId = c.id;
     const n = this.nets.get(netRef);
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
-    if (!n.members[containerId]) throw new FailedPreconditionError(`container ${containerId} is not connected to network ${n.name}`);
+    const implied = this.nets.impliedMember(n, containerId, c.networkMode);
+    if (!n.members[containerId] && !implied) throw new FailedPreconditionError(`container ${containerId} is not connected to the network ${n.name}`);
     await this.nets.lock.run("sandboxes", async () => {
       await this.building.get(containerId);
       const st = this.sandboxes.get(containerId);
@@ -322,7 +340,9 @@ export class ContainerNetworks {
         this.nets.onEvent("disconnect", n, containerId);
       }
     });
-    await this.nets.setMember(n.id, containerId, undefined);
+    if (n.members[containerId]) await this.nets.setMember(n.id, containerId, undefined);
+    // membership by mode is not recorded; leaving it is (a later start must not put it back)
+    if (n.predefined && primaryNetworkName(c.networkMode) === n.name) await this.nets.setDeparted(n.id, containerId, true);
   }
 
   // ---- daemon stop -----------------------------------------------------------
