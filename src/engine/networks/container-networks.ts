@@ -160,8 +160,8 @@ export class ContainerNetworks {
       if (!pnet) throw new NotFoundError(`network ${primary} not found`);
       const nets = this.nets.membershipsOf(c.id).sort((a, b) => (a.id === pnet.id ? -1 : b.id === pnet.id ? 1 : a.created.localeCompare(b.created)));
       if (!nets.some((n) => n.id === pnet.id)) {
-        if (pnet.departed?.includes(c.id) && nets.length) {
-          // disconnected from the default bridge: starts on its other networks only
+        if (nets.length && (!pnet.predefined || pnet.departed?.includes(c.id))) {
+          // disconnected from its mode's network: starts on its other networks only
         } else {
           // Docker: a container left with no network at all starts on its mode's network again
           if (pnet.departed?.includes(c.id)) await this.nets.setDeparted(pnet.id, c.id, false);

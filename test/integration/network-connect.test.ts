@@ -1,0 +1,169 @@
+/**
+ * Containers on several networks, with the real docker CLI: live connect and
+ * disconnect (the default bridge included, whose membership is implied by
+ * the mode), name resolution scoped to the asking container's networks as in
+ * Docker 20.10, a container's --dns as its embedded-DNS upstreams, internal
+ * networks forwarding nothing, --network container:ID sharing /etc files and
+ * hostname, and `network rm` / `prune` / dangling with stopped members as
+ * dockerd does (checked against the private dockerd of peer-docker.ts).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { FakeUpstream, upstreamReply } from "../../src/network/dns/test-kit.js";
+import { nameToText, readName } from "../../src/network/dns/wire.js";
+import { importBusybox, isRoot, startDaemon, type TestDaemon } from "./harness.js";
+
+/** A resolver a container's --dns can name (port 53), on a loopback address no other test uses. */
+const UPSTREAM = "127.0.87.53";
+const UPSTREAM_ANSWER = "198.51.100.7";
+
+describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip: !isRoot && "needs root" }, () => {
+  let d: TestDaemon;
+  let upstream: FakeUpstream;
+  const asked: string[] = [];
+
+  before(async () => {
+    upstream = await new FakeUpstream(UPSTREAM, (q) => {
+      asked.push(nameToText(readName(q, 12).labels) ?? "");
+      return upstreamReply(q, { answers: [UPSTREAM_ANSWER] });
+    }).start(53);
+    d = await startDaemon();
+    await importBusybox(d);
+  });
+  after(async () => {
+    await d?.stop();
+    await upstream?.stop();
+  });
+
+  const ok = async (args: string[]) => {
+    const r = await d.docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const sleeper = (name: string, extra: string[] = []) => ok(["run", "-d", "--name", name, ...extra, "busybox", "sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]);
+  const networksOf = async (c: string) => Object.keys(JSON.parse(await ok(["inspect", "-f", "{{json .NetworkSettings.Networks}}", c])) as object).sort();
+  const addrsIn = async (c: string) => (await ok(["exec", c, "ip", "-4", "-o", "addr", "show", "scope", "global"])).split("\n").filter(Boolean).map((l) => /inet (\S+)\//.exec(l)![1]!);
+  const lookup = (c: string, name: string) => d.docker(["exec", c, "nslookup", "-type=a", name]);
+  const ipOn = async (c: string, net: string) => ok(["inspect", "-f", `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, c]);
+
+  test("names resolve only on the asking container's own networks; connect/disconnect update them live", async () => {
+    await ok(["network", "create", "na"]);
+    await ok(["network", "create", "nb"]);
+    await sleeper("ca", ["--network", "na"]);
+    await sleeper("cb", ["--network", "nb"]);
+    await sleeper("cc", ["--network", "na", "--network-alias", "calias"]);
+    // ca joins nb while running: a second interface, and cb can now find it
+    await ok(["network", "connect", "nb", "ca"]);
+    assert.equal((await addrsIn("ca")).length, 2);
+    assert.deepEqual(await networksOf("ca"), ["na", "nb"]);
+    const caOnNb = await ipOn("ca", "nb");
+    const fromB = await lookup("cb", "ca");
+    assert.equal(fromB.code, 0, fromB.stdout + fromB.stderr);
+    assert.match(fromB.stdout, new RegExp(`Address:\\s+${caOnNb.replace(/\./g, "\\.")}$`, "m"));
+    // cc and its alias live on na only: cb does not see them
+    for (const name of ["cc", "calias", "cc.na"]) {
+      const r = await lookup("cb", name);
+      assert.doesNotMatch(r.stdout, new RegExp(`Address:\\s+${(await ipOn("cc", "na")).replace(/\./g, "\\.")}`), name);
+    }
+    // ca sees both, "name.network" included
+    const ccIp = await ipOn("cc", "na");
+    for (const name of ["calias", "cc.na"]) {
+      const r = await lookup("ca", name);
+      assert.match(r.stdout, new RegExp(`Address:\\s+${ccIp.replace(/\./g, "\\.")}$`, "m"), `${name}: ${r.stdout}${r.stderr}`);
+    }
+    // off na again: ca loses cc, and the interface goes
+    await ok(["network", "disconnect", "na", "ca"]);
+    assert.deepEqual(await networksOf("ca"), ["nb"]);
+    assert.deepEqual(await addrsIn("ca"), [caOnNb]);
+    assert.doesNotMatch((await lookup("ca", "calias")).stdout, new RegExp(ccIp.replace(/\./g, "\\.")));
+    // network aliases are not listed in /etc/hosts (Docker 20.10 does not)
+    assert.doesNotMatch(await ok(["exec", "cc", "cat", "/etc/hosts"]), /calias/);
+    await ok(["rm", "-f", "ca", "cb", "cc"]);
+    await ok(["network", "rm", "na", "nb"]);
+  });
+
+  test("a container's --dns servers are its upstreams on a user network; an internal network forwards nothing", async () => {
+    await ok(["network", "create", "nd"]);
+    await ok(["network", "create", "--internal", "ni"]);
+    await sleeper("dd", ["--network", "nd", "--dns", UPSTREAM]);
+    const r = await lookup("dd", "ext.example");
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`Address:\\s+${UPSTREAM_ANSWER.replace(/\./g, "\\.")}$`, "m"));
+    assert.ok(asked.includes("ext.example"), asked.join(","));
+    // the embedded server stays the container's only nameserver
+    assert.doesNotMatch(await ok(["exec", "dd", "cat", "/etc/resolv.conf"]), new RegExp(UPSTREAM.replace(/\./g, "\\.")));
+
+    await sleeper("di", ["--network", "ni", "--dns", UPSTREAM]);
+    const internal = await lookup("di", "internal.example");
+    assert.doesNotMatch(internal.stdout, new RegExp(UPSTREAM_ANSWER.replace(/\./g, "\\.")));
+    assert.ok(!asked.includes("internal.example"), asked.join(","));
+    // names on the internal network itself still resolve
+    await sleeper("di2", ["--network", "ni"]);
+    assert.match((await lookup("di", "di2")).stdout, new RegExp(`Address:\\s+${(await ipOn("di2", "ni")).replace(/\./g, "\\.")}$`, "m"));
+    await ok(["rm", "-f", "dd", "di", "di2"]);
+    await ok(["network", "rm", "nd", "ni"]);
+  });
+
+  test("network disconnect bridge: running and stopped containers on the default bridge", async () => {
+    await ok(["network", "create", "ne"]);
+    await sleeper("be");
+    await ok(["network", "connect", "ne", "be"]);
+    assert.deepEqual(await networksOf("be"), ["bridge", "ne"]);
+    await ok(["network", "disconnect", "bridge", "be"]);
+    assert.deepEqual(await networksOf("be"), ["ne"]);
+    assert.deepEqual(await addrsIn("be"), [await ipOn("be", "ne")]);
+    const again = await d.docker(["network", "disconnect", "bridge", "be"]);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /is not connected to the network bridge/);
+    // the next start keeps it off the bridge
+    await ok(["restart", "-t", "1", "be"]);
+    assert.deepEqual(await networksOf("be"), ["ne"]);
+    assert.equal((await addrsIn("be")).length, 1);
+    // and it can come back
+    await ok(["network", "connect", "bridge", "be"]);
+    assert.deepEqual(await networksOf("be"), ["bridge", "ne"]);
+    assert.equal((await addrsIn("be")).length, 2);
+    const twice = await d.docker(["network", "connect", "bridge", "be"]);
+    assert.match(twice.stderr, /endpoint with name be already exists in network bridge/);
+
+    await ok(["create", "--name", "bs", "busybox", "true"]);
+    assert.deepEqual(await networksOf("bs"), ["bridge"]);
+    await ok(["network", "disconnect", "bridge", "bs"]);
+    assert.deepEqual(await networksOf("bs"), []);
+    await ok(["rm", "-f", "be", "bs"]);
+    await ok(["network", "rm", "ne"]);
+  });
+
+  test("--network container:ID shares the other container's hostname, /etc/hosts and /etc/resolv.conf", async () => {
+    await ok(["network", "create", "nf"]);
+    await sleeper("base", ["--network", "nf", "--hostname", "basehost"]);
+    const shown = await ok(["run", "--rm", "--network", "container:base", "busybox", "sh", "-c", "hostname; echo ---; cat /etc/hosts; echo ---; cat /etc/resolv.conf"]);
+    const [hostname, hosts, resolv] = shown.split("---\n").map((s) => s.trim());
+    assert.equal(hostname, "basehost");
+    assert.equal(hosts, (await ok(["exec", "base", "cat", "/etc/hosts"])).trim());
+    assert.equal(resolv, (await ok(["exec", "base", "cat", "/etc/resolv.conf"])).trim());
+    await ok(["rm", "-f", "base"]);
+    await ok(["network", "rm", "nf"]);
+  });
+
+  test("network rm, prune and dangling count only running containers, as dockerd", async () => {
+    await ok(["network", "create", "ng"]);
+    await ok(["network", "create", "nh"]);
+    await ok(["create", "--name", "sg", "--network", "ng", "busybox", "true"]);
+    await ok(["create", "--name", "sh", "--network", "nh", "busybox", "true"]);
+    await sleeper("rh", ["--network", "nh"]);
+    const dangling = (await ok(["network", "ls", "--filter", "dangling=true", "--format", "{{.Name}}"])).split("\n");
+    assert.ok(dangling.includes("ng") && !dangling.includes("nh"), dangling.join(","));
+    const inUse = await d.docker(["network", "rm", "nh"]);
+    assert.notEqual(inUse.code, 0);
+    assert.match(inUse.stderr, /has active endpoints/);
+    await ok(["network", "rm", "ng"]);
+    const start = await d.docker(["start", "sg"]);
+    assert.notEqual(start.code, 0);
+    assert.match(start.stderr, /network ng not found/);
+    await ok(["rm", "-f", "rh"]);
+    assert.match(await ok(["network", "prune", "-f"]), /nh/);
+    assert.doesNotMatch(await ok(["network", "ls", "--format", "{{.Name}}"]), /^nh$/m);
+    await ok(["rm", "-f", "sg", "sh"]);
+  });
+});
