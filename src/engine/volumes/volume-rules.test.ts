@@ -76,9 +76,9 @@ describe("container mount helpers", () => {
   });
   test("a cp path is mapped onto the deepest mount it lies on", () => {
     const rec = { mountPoints: [m("/data"), m("/data/sub", { readOnly: true }), { type: "tmpfs", source: "", destination: "/t", readOnly: false }] } as unknown as ContainerRecord;
-    assert.deepEqual(mountedPath(rec, "/data/f"), { root: "/vols/data", rest: "/f", readOnly: false });
-    assert.deepEqual(mountedPath(rec, "data"), { root: "/vols/data", rest: "/", readOnly: false });
-    assert.deepEqual(mountedPath(rec, "/data/sub/."), { root: "/vols/data/sub", rest: "/.", readOnly: true });
+    assert.deepEqual(mountedPath(rec, "/data/f"), { root: "/vols/data", rest: "/f", readOnly: false, volume: "n" });
+    assert.deepEqual(mountedPath(rec, "data"), { root: "/vols/data", rest: "/", readOnly: false, volume: "n" });
+    assert.deepEqual(mountedPath(rec, "/data/sub/."), { root: "/vols/data/sub", rest: "/.", readOnly: true, volume: "n" });
     assert.equal(mountedPath(rec, "/database"), undefined);
     assert.equal(mountedPath(rec, "/t/x"), undefined);
     assert.equal(mountedPath(rec, "/etc"), undefined);
