@@ -139,4 +139,32 @@ describe("docker-compose against berthd", { skip: (!isRoot && "needs root") || (
       assert.equal(down.code, 0, down.stderr);
     }
   });
+  test("network_mode service:X shares its network, hostname and /etc files; an external network is used and kept", async () => {
+    const yaml = path.join(dir, "shared.yml");
+    const keep = "trap 'exit 0' TERM; sleep 1000 & wait";
+    await fs.writeFile(
+      yaml,
+      `version: "3.7"\nservices:\n  main:\n    image: busybox:latest\n    hostname: mainhost\n    networks: [outside]\n    command: ["sh", "-c", "${keep}"]\n` +
+        `  side:\n    image: busybox:latest\n    network_mode: "service:main"\n    command: ["sh", "-c", "${keep}"]\n` +
+        `networks:\n  outside:\n    external: true\n    name: ${project}-ext\n`,
+    );
+    assert.equal((await d.docker(["network", "create", `${project}-ext`])).code, 0);
+    const env = { ...process.env, ...d.env, COMPOSE_PROJECT_NAME: `${project}s`, COMPOSE_FILE: yaml };
+    const run = (args: string[]) => runCmd([COMPOSE, "--ansi", "never", ...args], { env, timeoutMs: 90_000 });
+    try {
+      const up = await run(["up", "-d"]);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      const show = "hostname; ip -4 -o addr show scope global | awk '{print $4}'; cat /etc/hosts /etc/resolv.conf";
+      const side = await run(["exec", "-T", "side", "sh", "-c", show]);
+      const main = await run(["exec", "-T", "main", "sh", "-c", show]);
+      assert.equal(side.code, 0, side.stderr);
+      assert.match(side.stdout, /^mainhost\n/);
+      assert.equal(side.stdout, main.stdout);
+    } finally {
+      const down = await run(["down", "-v"]);
+      assert.equal(down.code, 0, down.stderr);
+    }
+    // external: compose leaves it alone
+    assert.equal((await d.docker(["network", "rm", `${project}-ext`])).code, 0);
+  });
 });
