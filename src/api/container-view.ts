@@ -75,9 +75,10 @@ function portBindingsView(rec: ContainerRecord) {
   return out;
 }
 
-export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string>; net?: ContainerNetView }) {
+export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string>; net?: ContainerNetView; etcDir?: string }) {
   const s = rec.state;
-  const etc = etcFilePaths(o.containerDir);
+  // --network container:ID uses that container's files (etcDir), as Docker shows them
+  const etc = etcFilePaths(o.etcDir ?? o.containerDir);
   const hc = rec.hostConfig;
   const running = s.status === "running" || s.status === "paused";
   return {

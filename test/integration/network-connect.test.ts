@@ -142,6 +142,11 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     assert.equal(hostname, "basehost");
     assert.equal(hosts, (await ok(["exec", "base", "cat", "/etc/hosts"])).trim());
     assert.equal(resolv, (await ok(["exec", "base", "cat", "/etc/resolv.conf"])).trim());
+    // inspect names the shared files, as Docker does
+    await ok(["create", "--name", "joiner", "--network", "container:base", "busybox", "true"]);
+    const paths = '{{.HostsPath}} {{.ResolvConfPath}} {{.HostnamePath}}';
+    assert.equal(await ok(["inspect", "-f", paths, "joiner"]), await ok(["inspect", "-f", paths, "base"]));
+    await ok(["rm", "joiner"]);
     await ok(["rm", "-f", "base"]);
     await ok(["network", "rm", "nf"]);
   });
