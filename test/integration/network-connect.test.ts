@@ -74,8 +74,16 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     // off na again: ca loses cc, and the interface goes
     await ok(["network", "disconnect", "na", "ca"]);
     assert.deepEqual(await networksOf("ca"), ["nb"]);
+    // its resolv.conf now names the server it can still reach
+    const nbGateway = await ok(["network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "nb"]);
+    assert.match(await ok(["exec", "ca", "cat", "/etc/resolv.conf"]), new RegExp(`^nameserver ${nbGateway.replace(/\./g, "\\.")}$`, "m"));
     assert.deepEqual(await addrsIn("ca"), [caOnNb]);
     assert.doesNotMatch((await lookup("ca", "calias")).stdout, new RegExp(ccIp.replace(/\./g, "\\.")));
+    // a rename is seen at once
+    await ok(["rename", "cb", "cb2"]);
+    const renamed = await lookup("ca", "cb2");
+    assert.match(renamed.stdout, new RegExp(`Address:\\s+${(await ipOn("cb2", "nb")).replace(/\./g, "\\.")}$`, "m"), renamed.stderr);
+    await ok(["rename", "cb2", "cb"]);
     // network aliases are not listed in /etc/hosts (Docker 20.10 does not)
     assert.doesNotMatch(await ok(["exec", "cc", "cat", "/etc/hosts"]), /calias/);
     await ok(["rm", "-f", "ca", "cb", "cc"]);
@@ -109,6 +117,9 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     await sleeper("be");
     await ok(["network", "connect", "ne", "be"]);
     assert.deepEqual(await networksOf("be"), ["bridge", "ne"]);
+    // joining a user network live brings the embedded DNS server into its resolv.conf (Docker's rebuildDNS)
+    const self = await lookup("be", "be");
+    assert.match(self.stdout, new RegExp(`Address:\\s+${(await ipOn("be", "ne")).replace(/\./g, "\\.")}$`, "m"), self.stderr);
     await ok(["network", "disconnect", "bridge", "be"]);
     assert.deepEqual(await networksOf("be"), ["ne"]);
     assert.deepEqual(await addrsIn("be"), [await ipOn("be", "ne")]);

@@ -13,7 +13,7 @@
  *  - exit: conmon writes the exit file; the record is updated before the file
  *    is removed, so an exit is never lost.
  */
-import { etcFilePaths } from "./etc-files.js";
+import { etcFilePaths, rewriteResolvConf } from "./etc-files.js";
 import { EventEmitter } from "node:events";
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -304,6 +304,14 @@ export class ContainerService {
     if (!this.d.network) return { addresses: [], aliases: [] };
     const hc = rec.hostConfig;
     return this.d.network.setUp({ id: rec.id, name: rec.name, networkMode: mode, portBindings: hc.portBindings, publishAllPorts: hc.publishAllPorts, exposedPorts: rec.config.exposedPorts });
+  }
+
+  /** Networking changed a running container's reachable DNS server (network connect/disconnect). */
+  async rewriteResolvConf(id: string, embeddedDns: string | undefined): Promise<void> {
+    const rec = this.find(id);
+    if (!rec) return;
+    const hc = rec.hostConfig;
+    await rewriteResolvConf(this.d.store.dir(rec.id), { dns: hc.dns ?? [], dnsSearch: hc.dnsSearch, dnsOptions: hc.dnsOptions, embeddedDns });
   }
 
   async start(ref: string): Promise<void> {

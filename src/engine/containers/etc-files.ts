@@ -110,3 +110,14 @@ export async function writeEtcFiles(containerDir: string, opts: EtcFileOptions):
   await fs.writeFile(p.resolvConfPath, resolv);
   return p;
 }
+
+/**
+ * A running container's networks changed: its resolv.conf is written again
+ * for the embedded DNS server it can reach now. In place (not a rename): the
+ * file is bind-mounted into the container.
+ */
+export async function rewriteResolvConf(containerDir: string, opts: Pick<EtcFileOptions, "dns" | "dnsSearch" | "dnsOptions" | "embeddedDns">): Promise<void> {
+  const hostResolv = await readOr("/etc/resolv.conf", "");
+  const resolv = networkResolvConf(hostResolv, { dns: opts.dns, dnsSearch: opts.dnsSearch, dnsOptions: opts.dnsOptions, embeddedDns: opts.embeddedDns });
+  await fs.writeFile(etcFilePaths(containerDir).resolvConfPath, resolv);
+}

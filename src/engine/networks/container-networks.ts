@@ -53,6 +53,12 @@ export class ContainerNetworks {
   private fwQueue: Promise<void> = Promise.resolve();
   /** Called when endpoints change (the embedded DNS answers from them). */
   onEndpointsChanged: () => void = () => {};
+  /**
+   * Called after a running container's networks changed (connect/disconnect):
+   * the embedded DNS server it can reach now (undefined: none), for its
+   * resolv.conf. Docker rewrites resolv.conf on such changes too (rebuildDNS).
+   */
+  onResolverChanged: (containerId: string, embeddedDns: string | undefined) => Promise<void> = async () => {};
 
   constructor(private readonly nets: NetworkService, private readonly execRoot: string, private readonly log: (m: string) => void = () => {}) {
     this.firewall = new Firewall(nets.cfg.chainPrefix);
@@ -201,16 +207,20 @@ export class ContainerNetworks {
       this.onEndpointsChanged();
       for (const e of endpoints) this.nets.onEvent("connect", this.nets.byId(e.networkId)!, c.id);
       const first = endpoints[0]!;
-      const user = !nets[0]!.predefined;
       return {
         nsPath: st.nsPath,
         addresses: endpoints.map((e) => e.ip),
         aliases: [],
-        embeddedDns: user ? first.gateway : undefined,
+        embeddedDns: this.embeddedDnsOf(st),
         gateway: first.gateway,
         ready,
       };
     });
+  }
+
+  /** The embedded DNS server a sandbox reaches: the gateway of its first user-defined network (the default bridge has none). */
+  private embeddedDnsOf(st: SandboxState): string | undefined {
+    return st.endpoints.find((e) => !this.nets.byId(e.networkId)?.predefined)?.gateway;
   }
 
   private ifaceSpec(e: Endpoint, withRoute: boolean): InterfaceSpec {
@@ -315,10 +325,13 @@ export class ContainerNetworks {
         else await this.nets.setDeparted(n.id, c.id, true);
         throw err;
       }
+      const dnsBefore = this.embeddedDnsOf(st);
       st.endpoints.push(e);
       await writeJsonAtomic(this.stateFile(st), st);
       this.onEndpointsChanged();
       this.nets.onEvent("connect", n, c.id);
+      const dnsNow = this.embeddedDnsOf(st);
+      if (dnsNow !== dnsBefore) await this.onResolverChanged(c.id, dnsNow).catch((err) => this.log(`resolv.conf of ${c.id}: ${err}`));
     });
   }
 
@@ -333,11 +346,14 @@ export class ContainerNetworks {
       const st = this.sandboxes.get(containerId);
       const e = st?.endpoints.find((x) => x.networkId === n.id);
       if (st && e) {
+        const dnsBefore = this.embeddedDnsOf(st);
         await removeInterfaces([e.vethHost]);
         st.endpoints = st.endpoints.filter((x) => x !== e);
         await writeJsonAtomic(this.stateFile(st!), st);
         this.onEndpointsChanged();
         this.nets.onEvent("disconnect", n, containerId);
+        const dnsNow = this.embeddedDnsOf(st);
+        if (dnsNow !== dnsBefore) await this.onResolverChanged(containerId, dnsNow).catch((err) => this.log(`resolv.conf of ${containerId}: ${err}`));
       }
     });
     if (n.members[containerId]) await this.nets.setMember(n.id, containerId, undefined);

@@ -5,7 +5,7 @@
  * short IDs and aliases only on its own networks, "name.network" narrows to
  * one network, PTR gives "name.network"). The table is rebuilt from the
  * running sandboxes whenever endpoints change (start, stop, connect,
- * disconnect) or networks are created or removed.
+ * disconnect), networks are created or removed, or a container is renamed.
  *
  * Names it does not know are forwarded to the asking container's --dns
  * servers when it has some, else to the host's resolvers (as Docker's
@@ -40,6 +40,8 @@ export class NetworkDns {
   private table = new NetworkNameTable();
   /** Container address on a user network → who it is. */
   private clients = new Map<string, ClientInfo>();
+  /** The names the table was built with, by container ID. */
+  private names = new Map<string, string>();
   private stale = true;
 
   constructor(
@@ -83,8 +85,10 @@ export class NetworkDns {
    * change; it runs at most once per burst of changes (on the next query).
    */
   private refresh(): void {
-    if (!this.stale) return;
+    // a rename changes no endpoint: checking the names is a map lookup per running container
+    if (!this.stale && [...this.names].every(([id, name]) => (this.containerInfo(id)?.name ?? id.slice(0, 12)) === name)) return;
     this.stale = false;
+    const names = new Map<string, string>();
     const table = new NetworkNameTable();
     const clients = new Map<string, ClientInfo>();
     const user = new Map(this.userNetworks().map((n) => [n.id, n]));
@@ -93,6 +97,7 @@ export class NetworkDns {
       const mine = s.endpoints.filter((e) => user.has(e.networkId));
       if (!mine.length) continue;
       const name = this.containerInfo(s.containerId)?.name ?? s.containerId.slice(0, 12);
+      names.set(s.containerId, name);
       const internalOnly = s.endpoints.every((e) => this.nets.byId(e.networkId)?.internal);
       for (const e of mine) {
         table.setEndpoint(e.networkId, { containerId: s.containerId, containerName: name, aliases: e.aliases, ipv4: e.ip });
@@ -101,6 +106,7 @@ export class NetworkDns {
     }
     this.table = table;
     this.clients = clients;
+    this.names = names;
   }
 
   private client(address: string): ClientInfo | undefined {
