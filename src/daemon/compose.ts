@@ -132,7 +132,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     network: sandboxes,
   });
   containersRef = containers;
-  sandboxes.onResolverChanged = (id, embeddedDns) => containers.rewriteResolvConf(id, embeddedDns);
+  sandboxes.onLiveChange = (id, change) => containers.applyLiveNetworkChange(id, change);
   // subscribed before reconcile so restarts at daemon start are recorded too
   const events = new EventBus(1000);
   bridgeContainerEvents(containers, events);

@@ -55,6 +55,10 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     // ca joins nb while running: a second interface, and cb can now find it
     await ok(["network", "connect", "nb", "ca"]);
     assert.equal((await addrsIn("ca")).length, 2);
+    // /etc/hosts gains an own line for the new address (dockerd 20.10 does)
+    const caHostname = await ok(["inspect", "-f", "{{.Config.Hostname}}", "ca"]);
+    const ownLines = async () => (await ok(["exec", "ca", "cat", "/etc/hosts"])).split("\n").filter((l) => l.endsWith(`\t${caHostname}`)).map((l) => l.split("\t")[0]).sort();
+    assert.deepEqual(await ownLines(), [await ipOn("ca", "na"), await ipOn("ca", "nb")].sort());
     assert.deepEqual(await networksOf("ca"), ["na", "nb"]);
     const caOnNb = await ipOn("ca", "nb");
     const fromB = await lookup("cb", "ca");
@@ -74,6 +78,8 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     // off na again: ca loses cc, and the interface goes
     await ok(["network", "disconnect", "na", "ca"]);
     assert.deepEqual(await networksOf("ca"), ["nb"]);
+    // dockerd 20.10 drops every own line at a disconnect, the remaining network's included
+    assert.deepEqual(await ownLines(), []);
     // its resolv.conf now names the server it can still reach
     const nbGateway = await ok(["network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "nb"]);
     assert.match(await ok(["exec", "ca", "cat", "/etc/resolv.conf"]), new RegExp(`^nameserver ${nbGateway.replace(/\./g, "\\.")}$`, "m"));

@@ -13,7 +13,8 @@
  *  - exit: conmon writes the exit file; the record is updated before the file
  *    is removed, so an exit is never lost.
  */
-import { etcFilePaths, rewriteResolvConf } from "./etc-files.js";
+import { applyLiveNetworkChange, etcFilePaths } from "./etc-files.js";
+import type { LiveNetworkChange } from "../networks/container-networks.js";
 import { EventEmitter } from "node:events";
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -306,12 +307,13 @@ export class ContainerService {
     return this.d.network.setUp({ id: rec.id, name: rec.name, networkMode: mode, portBindings: hc.portBindings, publishAllPorts: hc.publishAllPorts, exposedPorts: rec.config.exposedPorts });
   }
 
-  /** Networking changed a running container's reachable DNS server (network connect/disconnect). */
-  async rewriteResolvConf(id: string, embeddedDns: string | undefined): Promise<void> {
+  /** A running container was connected to or disconnected from a network: its /etc files follow. */
+  async applyLiveNetworkChange(id: string, change: LiveNetworkChange): Promise<void> {
     const rec = this.find(id);
     if (!rec) return;
     const hc = rec.hostConfig;
-    await rewriteResolvConf(this.d.store.dir(rec.id), { dns: hc.dns ?? [], dnsSearch: hc.dnsSearch, dnsOptions: hc.dnsOptions, embeddedDns });
+    const hostname = rec.config.hostname || rec.id.slice(0, 12);
+    await applyLiveNetworkChange(this.d.store.dir(rec.id), { dns: hc.dns ?? [], dnsSearch: hc.dnsSearch, dnsOptions: hc.dnsOptions, hostname, change });
   }
 
   async start(ref: string): Promise<void> {

@@ -38,6 +38,13 @@ export interface ContainerNetInput {
 
 export class NetworkStartError extends Error {}
 
+export interface LiveNetworkChange {
+  embeddedDns: string | undefined;
+  embeddedDnsChanged: boolean;
+  connected?: string;
+  disconnected?: string;
+}
+
 const TEARDOWN_DELAY_MS = 100;
 
 export class ContainerNetworks {
@@ -54,11 +61,12 @@ export class ContainerNetworks {
   /** Called when endpoints change (the embedded DNS answers from them). */
   onEndpointsChanged: () => void = () => {};
   /**
-   * Called after a running container's networks changed (connect/disconnect):
-   * the embedded DNS server it can reach now (undefined: none), for its
-   * resolv.conf. Docker rewrites resolv.conf on such changes too (rebuildDNS).
+   * Called after a running container was connected to or disconnected from a
+   * network, for its /etc files: the embedded DNS server it reaches now
+   * (undefined: none; resolv.conf follows it as Docker's rebuildDNS does),
+   * whether that changed, and the address gained or lost (/etc/hosts).
    */
-  onResolverChanged: (containerId: string, embeddedDns: string | undefined) => Promise<void> = async () => {};
+  onLiveChange: (containerId: string, change: LiveNetworkChange) => Promise<void> = async () => {};
 
   constructor(private readonly nets: NetworkService, private readonly execRoot: string, private readonly log: (m: string) => void = () => {}) {
     this.firewall = new Firewall(nets.cfg.chainPrefix);
@@ -331,7 +339,8 @@ export class ContainerNetworks {
       this.onEndpointsChanged();
       this.nets.onEvent("connect", n, c.id);
       const dnsNow = this.embeddedDnsOf(st);
-      if (dnsNow !== dnsBefore) await this.onResolverChanged(c.id, dnsNow).catch((err) => this.log(`resolv.conf of ${c.id}: ${err}`));
+      const change = { embeddedDns: dnsNow, embeddedDnsChanged: dnsNow !== dnsBefore, connected: e.ip };
+      await this.onLiveChange(c.id, change).catch((err) => this.log(`/etc files of ${c.id}: ${err}`));
     });
   }
 
@@ -353,7 +362,8 @@ export class ContainerNetworks {
         this.onEndpointsChanged();
         this.nets.onEvent("disconnect", n, containerId);
         const dnsNow = this.embeddedDnsOf(st);
-        if (dnsNow !== dnsBefore) await this.onResolverChanged(containerId, dnsNow).catch((err) => this.log(`resolv.conf of ${containerId}: ${err}`));
+        const change = { embeddedDns: dnsNow, embeddedDnsChanged: dnsNow !== dnsBefore, disconnected: e.ip };
+        await this.onLiveChange(containerId, change).catch((err) => this.log(`/etc files of ${containerId}: ${err}`));
       }
     });
     if (n.members[containerId]) await this.nets.setMember(n.id, containerId, undefined);
