@@ -114,7 +114,8 @@ export class NetworkDns {
     return this.clients.get(address.replace(/^::ffff:/, ""));
   }
 
-  private resolve(name: string, type: DnsQueryType, clientAddress: string): DnsAnswer | undefined {
+  /** The server's resolver callback (public for the unit tests). */
+  resolve(name: string, type: DnsQueryType, clientAddress: string): DnsAnswer | undefined {
     const c = this.client(clientAddress);
     if (!c) return undefined;
     const local = this.table.resolve(name, type, clientAddress.replace(/^::ffff:/, ""));
@@ -125,7 +126,7 @@ export class NetworkDns {
   }
 
   /** The asking container's --dns servers, else the host's; none for a container with no way out. */
-  private upstreams(clientAddress: string): string[] {
+  upstreams(clientAddress: string): string[] {
     const c = this.client(clientAddress);
     if (c?.internalOnly) return [];
     const dns = c ? this.containerInfo(c.containerId)?.dns ?? [] : [];
