@@ -171,6 +171,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       OomKillDisable: hc.oomKillDisable ?? false,
       PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
       Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      ...(hc.sysctls ? { Sysctls: hc.sysctls } : {}),
       Init: hc.init,
       CpuCount: 0,
       CpuPercent: 0,

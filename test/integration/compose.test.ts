@@ -37,6 +37,8 @@ services:
       - web
     command: ["sh", "-c", "echo client-started; exec sleep 1000"]
     stop_grace_period: 1s
+    sysctls:
+      net.core.somaxconn: 1024
     volumes:
       - pages:/data
 volumes:
@@ -99,6 +101,8 @@ describe("docker-compose against berthd", { skip: (!isRoot && "needs root") || (
     const fromVolume = await compose(["exec", "-T", "client", "cat", "/data/page.html"]);
     assert.equal(fromVolume.code, 0, fromVolume.stderr);
     assert.equal(fromVolume.stdout, "hello from-compose\n");
+    const sysctl = await compose(["exec", "-T", "client", "cat", "/proc/sys/net/core/somaxconn"]);
+    assert.equal(sysctl.stdout.trim(), "1024", sysctl.stderr);
     const env = await compose(["exec", "-T", "web", "sh", "-c", "echo $GREETING"]);
     assert.equal(env.stdout.trim(), "from-compose", env.stderr);
 

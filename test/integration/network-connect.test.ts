@@ -188,4 +188,18 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     assert.doesNotMatch(await ok(["network", "ls", "--format", "{{.Name}}"]), /^nh$/m);
     await ok(["rm", "-f", "sg", "sh"]);
   });
+  test("--sysctl (compose sysctls) sets net.* in the container's namespace; hostile names are a 400", async () => {
+    const shown = await ok(["run", "--rm", "--sysctl", "net.core.somaxconn=1024", "--sysctl", "net.ipv4.ip_unprivileged_port_start=0", "busybox", "cat", "/proc/sys/net/core/somaxconn", "/proc/sys/net/ipv4/ip_unprivileged_port_start"]);
+    assert.deepEqual(shown.split("\n"), ["1024", "0"]);
+    await ok(["create", "--name", "sysc", "--sysctl", "net.core.somaxconn=512", "busybox", "true"]);
+    assert.equal(await ok(["inspect", "-f", "{{json .HostConfig.Sysctls}}", "sysc"]), '{"net.core.somaxconn":"512"}');
+    await ok(["rm", "sysc"]);
+    for (const [name, value] of [["../../../etc/passwd", "x"], ["net..core", "1"], ["net.core.somaxconn", "1\nx"]] as const) {
+      const r = await d.api("POST", "/containers/create", JSON.stringify({ Image: "busybox", Cmd: ["true"], HostConfig: { Sysctls: { [name]: value } } }));
+      assert.equal(r.status, 400, `${name}: ${r.body}`);
+      assert.match(r.json<{ message: string }>().message, /sysctl/);
+    }
+    const wrongType = await d.api("POST", "/containers/create", JSON.stringify({ Image: "busybox", HostConfig: { Sysctls: { "net.core.somaxconn": 1 } } }));
+    assert.equal(wrongType.status, 400);
+  });
 });
