@@ -87,7 +87,7 @@ export interface EtcFileOptions {
   dnsOptions?: string[];
   /** The container's addresses on its networks (none: no network). */
   addresses?: string[];
-  /** Network aliases, listed on the container's own /etc/hosts line. */
+  /** Extra names for the container's own /etc/hosts lines. Never its network aliases: Docker 20.10 does not list them (the embedded DNS answers them). */
   aliases?: string[];
   /** User-defined networks: the embedded DNS server, the only nameserver. */
   embeddedDns?: string;

@@ -83,6 +83,7 @@ export interface NetworkSetup {
   nsPath?: string;
   /** The container's own addresses (for /etc/hosts). */
   addresses: string[];
+  /** Extra /etc/hosts names: always empty, network aliases are not listed there (Docker 20.10). */
   aliases: string[];
   /** Set on user-defined networks: the embedded DNS server's address. */
   embeddedDns?: string;
