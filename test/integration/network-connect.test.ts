@@ -12,6 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { FakeUpstream, upstreamReply } from "../../src/network/dns/test-kit.js";
 import { nameToText, readName } from "../../src/network/dns/wire.js";
 import { importBusybox, isRoot, startDaemon, type TestDaemon } from "./harness.js";
+import { httpGet } from "./network-helpers.js";
 
 /** A resolver a container's --dns can name (port 53), on a loopback address no other test uses. */
 const UPSTREAM = "127.0.87.53";
@@ -80,8 +81,9 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     assert.deepEqual(await networksOf("ca"), ["nb"]);
     // dockerd 20.10 drops every own line at a disconnect, the remaining network's included
     assert.deepEqual(await ownLines(), []);
-    // its resolv.conf now names the server it can still reach
+    // its resolv.conf now names the server it can still reach, and its way out moved there
     const nbGateway = await ok(["network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "nb"]);
+    assert.match(await ok(["exec", "ca", "ip", "route"]), new RegExp(`^default via ${nbGateway.replace(/\./g, "\\.")} `, "m"));
     assert.match(await ok(["exec", "ca", "cat", "/etc/resolv.conf"]), new RegExp(`^nameserver ${nbGateway.replace(/\./g, "\\.")}$`, "m"));
     assert.deepEqual(await addrsIn("ca"), [caOnNb]);
     assert.doesNotMatch((await lookup("ca", "calias")).stdout, new RegExp(ccIp.replace(/\./g, "\\.")));
@@ -201,5 +203,26 @@ describe("networks: connect, disconnect, scoped names, --dns upstreams", { skip:
     }
     const wrongType = await d.api("POST", "/containers/create", JSON.stringify({ Image: "busybox", HostConfig: { Sysctls: { "net.core.somaxconn": 1 } } }));
     assert.equal(wrongType.status, 400);
+  });
+  test("published ports and the default route follow the gateway network (first non-internal by name) across live changes", async () => {
+    await ok(["network", "create", "pz"]);
+    await ok(["run", "-d", "--name", "pw", "-p", "127.0.0.1::80", "busybox", "sh", "-c", "mkdir -p /www && echo hello-pw > /www/index.html && exec httpd -f -p 80 -h /www"]);
+    const port = Number((await ok(["port", "pw", "80"])).split(":").at(-1));
+    const fetch = async () => {
+      for (let i = 0; i < 50; i++) {
+        const r = await httpGet("127.0.0.1", port).catch(() => undefined);
+        if (r?.status === 200) return r.body;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      return "";
+    };
+    assert.equal(await fetch(), "hello-pw\n");
+    await ok(["network", "connect", "pz", "pw"]);
+    await ok(["network", "disconnect", "bridge", "pw"]);
+    const pzGateway = await ok(["network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "pz"]);
+    assert.match(await ok(["exec", "pw", "ip", "route"]), new RegExp(`^default via ${pzGateway.replace(/\./g, "\\.")} `, "m"));
+    assert.equal(await fetch(), "hello-pw\n", "the published port now leads to the pz address");
+    await ok(["rm", "-f", "pw"]);
+    await ok(["network", "rm", "pz"]);
   });
 });

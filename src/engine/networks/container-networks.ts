@@ -20,7 +20,7 @@ import { Firewall, type FirewallState } from "../../network/firewall.js";
 import { allocateAddress } from "../../network/ipam.js";
 import { formatIp, macForIp, parseCidr, parseIp } from "../../network/ipv4.js";
 import { PortInUseError, PortReservations } from "../../network/port-reservations.js";
-import { addInterfaces, createSandbox, destroySandbox, newVethName, removeInterfaces, sandboxExists, type InterfaceSpec } from "../../network/sandbox.js";
+import { addInterfaces, createSandbox, destroySandbox, newVethName, removeInterfaces, sandboxExists, setDefaultRoute, type InterfaceSpec } from "../../network/sandbox.js";
 import { removeBridge } from "../../network/bridge-device.js";
 import type { NetworkService } from "./network-service.js";
 import { portWants } from "./port-spec.js";
@@ -193,7 +193,8 @@ export class ContainerNetworks {
         }
         throw e;
       }
-      const ports: PublishedPort[] = wants.map((w, i) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: hostPorts[i]!, containerPort: w.containerPort, containerIp: endpoints[0]!.ip }));
+      const gw = this.gatewayEndpoint(endpoints);
+      const ports: PublishedPort[] = wants.map((w, i) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: hostPorts[i]!, containerPort: w.containerPort, containerIp: (gw ?? endpoints[0]!).ip }));
       // a fresh name per start: the previous start's namespace may still be being torn down in the background
       const key = `${c.id.slice(0, 12)}-${randomBytes(4).toString("hex")}`;
       const st: SandboxState = { containerId: c.id, nsPath: path.join(this.nsDir(), key), endpoints, ports };
@@ -201,7 +202,7 @@ export class ContainerNetworks {
       // The kernel work (namespace, veths, rules) runs while the start mounts the rootfs and writes
       // the bundle; the start awaits `ready` just before the runtime joins the namespace.
       const ready = (async () => {
-        await createSandbox(st.nsPath, endpoints.map((e, i) => this.ifaceSpec(e, i === 0 && !this.nets.byId(e.networkId)!.internal)));
+        await createSandbox(st.nsPath, endpoints.map((e) => this.ifaceSpec(e, e === gw)));
         await writeJsonAtomic(this.stateFile(st), st);
         if (ports.length) await this.applyFirewall();
       })();
@@ -224,6 +225,29 @@ export class ContainerNetworks {
         ready,
       };
     });
+  }
+
+  /**
+   * The endpoint that gives the container its way out (default route,
+   * published ports): Docker's rule, "the first non-internal network in
+   * lexical order"; none when all are internal.
+   */
+  private gatewayEndpoint(endpoints: Endpoint[]): Endpoint | undefined {
+    const out = endpoints.filter((e) => !this.nets.byId(e.networkId)?.internal);
+    const name = (e: Endpoint) => this.nets.byId(e.networkId)?.name ?? "";
+    return out.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0))[0];
+  }
+
+  /** After a live connect/disconnect: the default route and published ports follow the gateway endpoint. */
+  private async moveExternalConnectivity(st: SandboxState, before: Endpoint | undefined): Promise<void> {
+    const after = this.gatewayEndpoint(st.endpoints);
+    if (after === before) return;
+    await setDefaultRoute(st.nsPath, after ? { gateway: after.gateway, ifname: after.ifname } : undefined);
+    if (after && st.ports.length) {
+      st.ports = st.ports.map((p) => ({ ...p, containerIp: after.ip }));
+      await writeJsonAtomic(this.stateFile(st), st);
+      await this.applyFirewall();
+    }
   }
 
   /** The embedded DNS server a sandbox reaches: the gateway of its first user-defined network (the default bridge has none). */
@@ -334,8 +358,10 @@ export class ContainerNetworks {
         throw err;
       }
       const dnsBefore = this.embeddedDnsOf(st);
+      const gwBefore = this.gatewayEndpoint(st.endpoints);
       st.endpoints.push(e);
       await writeJsonAtomic(this.stateFile(st), st);
+      await this.moveExternalConnectivity(st, gwBefore);
       this.onEndpointsChanged();
       this.nets.onEvent("connect", n, c.id);
       const dnsNow = this.embeddedDnsOf(st);
@@ -356,9 +382,11 @@ export class ContainerNetworks {
       const e = st?.endpoints.find((x) => x.networkId === n.id);
       if (st && e) {
         const dnsBefore = this.embeddedDnsOf(st);
+        const gwBefore = this.gatewayEndpoint(st.endpoints);
         await removeInterfaces([e.vethHost]);
         st.endpoints = st.endpoints.filter((x) => x !== e);
         await writeJsonAtomic(this.stateFile(st!), st);
+        await this.moveExternalConnectivity(st, gwBefore);
         this.onEndpointsChanged();
         this.nets.onEvent("disconnect", n, containerId);
         const dnsNow = this.embeddedDnsOf(st);
