@@ -87,7 +87,7 @@ export async function startDocker(root: string): Promise<Engine | undefined> {
 }
 
 /** The docker CLI against an engine. */
-export function cli(e: Engine, args: string[], timeoutMs = 300_000): Promise<CmdResult> {
+export function cli(e: Pick<Engine, "env">, args: string[], timeoutMs = 300_000): Promise<CmdResult> {
   return runCmd([DOCKER, ...args], { env: e.env, timeoutMs });
 }
 

@@ -10,10 +10,19 @@
  * batch, then sets directory times last, because creating children (and the
  * batch's whiteout nodes) changes a directory's mtime.
  * Hardlinks share their target's inode, so they get no metadata of their own.
+ *
+ * Per-entry metadata calls (open, lstat, mkdir, chown, chmod, utimes, symlink,
+ * link, close) are synchronous: each is microseconds of local filesystem
+ * work, while as an async call each is a thread-pool round trip that costs a
+ * millisecond or more on a loaded host, six to ten of them per file, all in
+ * series with the tar stream (Docker's untar makes the same calls
+ * synchronously). File contents, the bulk, are written asynchronously in
+ * batches (file-data-writer.ts); removing a replaced subtree stays async.
  */
-import { promises as fs, constants } from "node:fs";
+import { chmodSync, closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, openSync, symlinkSync } from "node:fs";
 import { InvalidArgumentError } from "../errors/index.js";
 import { cleanEntryName } from "./entry-name.js";
+import { writeFileData, type EntryData } from "./file-data-writer.js";
 import { FsUtilBatch, S_IFBLK, S_IFCHR, S_IFIFO } from "./fsutil.js";
 import { LayerTree } from "./layer-tree.js";
 import { paxTime, type TarHeader } from "./pax-xattrs.js";
@@ -34,6 +43,16 @@ function metaOf(h: TarHeader): Meta {
   return { uid: h.uid ?? 0, gid: h.gid ?? 0, perm: (h.mode ?? 0o644) & 0o7777, atime, mtime };
 }
 
+/**
+ * How much tar input the parser may hold before it stops reading its source
+ * (its writable highWaterMark; tar-stream's default is 16 KiB). While the
+ * current entry's consumer is busy (a file being opened, a batch being
+ * written), a small buffer fills at once and the source stops: for
+ * `docker cp` that is the request socket, and the CLI on the other end
+ * stalls with it. A few MiB keep the bytes coming meanwhile.
+ */
+export const PARSER_BUFFER_BYTES = 4 * 1024 * 1024;
+
 const DEVICE_TYPE_BITS: Record<string, number> = {
   "character-device": S_IFCHR,
   "block-device": S_IFBLK,
@@ -50,7 +69,7 @@ export class EntryWriter {
     this.tree = new LayerTree(root);
   }
 
-  async apply(h: TarHeader, xattrs: Map<string, Buffer>, data: AsyncIterable<Uint8Array>): Promise<void> {
+  async apply(h: TarHeader, xattrs: Map<string, Buffer>, data: EntryData): Promise<void> {
     const label = `entry ${JSON.stringify(h.name)}`;
     const comps = cleanEntryName(h.name, "entry");
     const meta = metaOf(h);
@@ -84,9 +103,9 @@ export class EntryWriter {
       case "symlink": {
         await this.prepare(comps, label, false);
         const p = this.tree.abs(comps);
-        await fs.symlink(h.linkname ?? "", p);
-        await fs.lchown(p, meta.uid, meta.gid);
-        await fs.lutimes(p, meta.atime, meta.mtime);
+        symlinkSync(h.linkname ?? "", p);
+        lchownSync(p, meta.uid, meta.gid);
+        lutimesSync(p, meta.atime, meta.mtime);
         return this.queueXattrs(p, xattrs);
       }
       case "link":
@@ -112,7 +131,7 @@ export class EntryWriter {
   /** Runs the queued native calls, then sets directory times. */
   async finish(): Promise<void> {
     await this.batch.flush();
-    for (const [p, [atime, mtime]] of this.dirTimes) await fs.lutimes(p, atime, mtime);
+    for (const [p, [atime, mtime]] of this.dirTimes) lutimesSync(p, atime, mtime);
   }
 
   /** Readies `comps` for a new entry: parents exist, nothing in the way (unless dir over dir). */
@@ -130,17 +149,19 @@ export class EntryWriter {
 
   private async writeDir(comps: string[], label: string, meta: Meta, xattrs: Map<string, Buffer>): Promise<void> {
     await this.prepare(comps, label, true);
-    await fs.mkdir(this.tree.abs(comps), { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "EEXIST") throw e;
-    });
+    try {
+      mkdirSync(this.tree.abs(comps), { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
     this.tree.markDir(comps);
     await this.applyDirMeta(comps, meta, xattrs);
   }
 
   private async applyDirMeta(comps: string[], meta: Meta, xattrs: Map<string, Buffer>): Promise<void> {
     const p = this.tree.abs(comps);
-    await fs.lchown(p, meta.uid, meta.gid);
-    await fs.chmod(p, meta.perm); // p was lstat'ed as a real directory: chmod cannot follow a link
+    lchownSync(p, meta.uid, meta.gid);
+    chmodSync(p, meta.perm); // p was lstat'ed as a real directory: chmod cannot follow a link
     this.dirTimes.set(p, [meta.atime, meta.mtime]);
     return this.queueXattrs(p, xattrs);
   }
@@ -150,18 +171,18 @@ export class EntryWriter {
     label: string,
     meta: Meta,
     xattrs: Map<string, Buffer>,
-    data: AsyncIterable<Uint8Array>,
+    data: EntryData,
   ): Promise<void> {
     await this.prepare(comps, label, false);
     const p = this.tree.abs(comps);
-    const fh = await fs.open(p, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const fd = openSync(p, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      for await (const chunk of data) await fh.write(chunk);
-      await fh.chown(meta.uid, meta.gid);
-      await fh.chmod(meta.perm);
-      await fh.utimes(meta.atime, meta.mtime);
+      await writeFileData(fd, data);
+      fchownSync(fd, meta.uid, meta.gid);
+      fchmodSync(fd, meta.perm);
+      futimesSync(fd, meta.atime, meta.mtime);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     return this.queueXattrs(p, xattrs);
   }
@@ -179,7 +200,7 @@ export class EntryWriter {
     if (target.join("/") === comps.join("/")) return;
     await this.prepare(comps, label, false);
     try {
-      await fs.link(targetPath, this.tree.abs(comps)); // link(2) does not follow a symlink target
+      linkSync(targetPath, this.tree.abs(comps)); // link(2) does not follow a symlink target
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       throw new InvalidArgumentError(`${label}: hardlink target ${JSON.stringify(linkname)} was removed by this entry`, { cause: e });

@@ -13,8 +13,11 @@
  * Unpack is the only writer of the tree while it runs, so directories that
  * passed the check are cached (a layer has many entries per directory);
  * removing a path forgets everything cached beneath it.
+ *
+ * The per-entry metadata calls (lstat, mkdir, chmod) are synchronous, as
+ * EntryWriter's are: see there why.
  */
-import { promises as fs, type Stats } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, promises as fs, type Stats } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError } from "../errors/index.js";
 
@@ -29,7 +32,7 @@ export class LayerTree {
 
   async lstat(comps: readonly string[]): Promise<Stats | undefined> {
     try {
-      return await fs.lstat(this.abs(comps));
+      return lstatSync(this.abs(comps));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw e;
@@ -68,8 +71,8 @@ export class LayerTree {
       const st = await this.lstat(parent);
       if (st === undefined) {
         if (!create) throw new InvalidArgumentError(`${entry}: ${rel} does not exist in the layer`);
-        await fs.mkdir(this.abs(parent), { mode: 0o755 });
-        await fs.chmod(this.abs(parent), 0o755); // mkdir's mode is filtered by the umask
+        mkdirSync(this.abs(parent), { mode: 0o755 });
+        chmodSync(this.abs(parent), 0o755); // mkdir's mode is filtered by the umask
       } else if (st.isSymbolicLink()) {
         throw new InvalidArgumentError(`${entry}: parent ${rel} is a symlink; refusing to follow it during unpack`);
       } else if (!st.isDirectory()) {

@@ -19,7 +19,8 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import tar from "tar-stream";
 import { decompressed } from "./decompress.js";
-import { EntryWriter } from "./entry-writer.js";
+import { EntryWriter, PARSER_BUFFER_BYTES } from "./entry-writer.js";
+import type { EntryData } from "./file-data-writer.js";
 import { trackPaxXattrs, type TarHeader } from "./pax-xattrs.js";
 
 export interface UnpackResult {
@@ -51,7 +52,7 @@ export async function unpackLayer(layer: Readable | AsyncIterable<Uint8Array>, d
   const root = path.resolve(destDir);
   await fs.mkdir(root, { recursive: true });
   const input = await decompressed(layer);
-  const extract = tar.extract();
+  const extract = tar.extract({ highWaterMark: PARSER_BUFFER_BYTES });
   const xattrsOf = trackPaxXattrs(extract);
   const hash = createHash("sha256");
   let size = 0;
@@ -77,7 +78,7 @@ export async function unpackLayer(layer: Readable | AsyncIterable<Uint8Array>, d
     try {
       for await (const entry of extract) {
         const header = entry.header as unknown as TarHeader;
-        await writer.apply(header, xattrsOf(header), entry as AsyncIterable<Uint8Array>);
+        await writer.apply(header, xattrsOf(header), entry as unknown as EntryData);
         entry.resume(); // data of entries that carry bytes we do not use (e.g. hardlinks with a size)
       }
       await writer.finish();

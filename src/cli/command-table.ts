@@ -64,13 +64,14 @@ const pull: CommandEntry = { name: "pull", summary: "Download an image from a re
 const push: CommandEntry = { name: "push", summary: "Upload an image to a registry", load: () => import("./commands/push.js") };
 const login: CommandEntry = { name: "login", summary: "Authenticate to a registry", load: () => import("./commands/login.js") };
 const logout: CommandEntry = { name: "logout", summary: "Log out from a registry", load: () => import("./commands/logout.js") };
+const build: CommandEntry = { name: "build", summary: "Build an image from a Dockerfile", load: () => import("./commands/build.js") };
 const info: CommandEntry = { name: "info", summary: "Display system-wide information", load: () => import("./commands/info.js") };
 
 export const TOP_LEVEL: CommandEntry[] = [
   run, create, start, stop, kill, restart, rm, ps, logs, wait, rename, inspect, attach, exec,
   pause, unpause, top, stats, events, port, update, cp, diff, exportCmd, commit,
   images, rmi, tag, history, importCmd, save, load, version, info,
-  pull, push, login, logout,
+  pull, push, login, logout, build,
 ];
 
 export const GROUPS: CommandGroup[] = [
@@ -101,7 +102,7 @@ export const GROUPS: CommandGroup[] = [
       { ...images, name: "ls", aliases: ["list"] },
       { ...rmi, name: "rm", aliases: ["remove"] },
       { ...inspect, preset: { type: "image" } },
-      history, tag, importCmd, save, load, pull, push,
+      history, tag, importCmd, save, load, pull, push, build,
       prune("image", "Remove unused images"),
     ],
   },
@@ -116,6 +117,14 @@ export const GROUPS: CommandGroup[] = [
       { name: "prune", summary: "Remove all unused networks", load: () => import("./commands/network.js"), preset: { action: "prune" } },
       { name: "connect", summary: "Connect a container to a network", load: () => import("./commands/network.js"), preset: { action: "connect" } },
       { name: "disconnect", summary: "Disconnect a container from a network", load: () => import("./commands/network.js"), preset: { action: "disconnect" } },
+    ],
+  },
+  {
+    name: "builder",
+    summary: "Manage builds",
+    commands: [
+      build,
+      { name: "prune", summary: "Remove build cache", load: () => import("./commands/builder-prune.js") },
     ],
   },
   {

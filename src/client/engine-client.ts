@@ -83,6 +83,28 @@ export interface ImportImageOptions {
   onProgress?: (message: ProgressMessage) => void;
 }
 
+export interface BuildImageOptions {
+  tags?: string[];
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  target?: string;
+  noCache?: boolean;
+  pull?: boolean;
+  quiet?: boolean;
+  cacheFrom?: string[];
+  network?: string;
+  rm?: boolean;
+  forceRm?: boolean;
+  registryConfig?: Record<string, unknown>;
+}
+
+/** One line of the classic builder's stream. */
+export interface BuildMessage {
+  stream?: string;
+  aux?: { ID?: string };
+}
+
 export class EngineClient {
   readonly transport: HttpTransport;
   /** exec create/start/resize/inspect */
@@ -259,6 +281,39 @@ export class EngineClient {
       headers: { "Content-Type": "application/x-tar" },
     });
     return collectProgress(res, options.onProgress);
+  }
+
+  /**
+   * POST /build with the context tar as the chunked body (07 transcript). Every
+   * JSON line goes to `onMessage` as it arrives; an in-stream error ends it with
+   * a StreamError carrying errorDetail.code (a failing RUN's exit code).
+   */
+  async build(context: Readable, options: BuildImageOptions, onMessage: (m: BuildMessage) => void): Promise<void> {
+    const res = await this.transport.request("POST", "/build", {
+      query: {
+        t: options.tags,
+        dockerfile: options.dockerfile,
+        buildargs: options.buildArgs && Object.keys(options.buildArgs).length ? JSON.stringify(options.buildArgs) : undefined,
+        labels: options.labels && Object.keys(options.labels).length ? JSON.stringify(options.labels) : undefined,
+        target: options.target,
+        nocache: options.noCache || undefined,
+        pull: options.pull || undefined,
+        q: options.quiet || undefined,
+        cachefrom: options.cacheFrom?.length ? JSON.stringify(options.cacheFrom) : undefined,
+        networkmode: options.network,
+        rm: options.rm === false ? false : undefined,
+        forcerm: options.forceRm || undefined,
+      },
+      body: context,
+      headers: { "Content-Type": "application/x-tar", "X-Registry-Config": Buffer.from(JSON.stringify(options.registryConfig ?? {})).toString("base64url") },
+      dedicated: true,
+    });
+    await collectProgress(res, (m) => onMessage(m as BuildMessage));
+  }
+
+  /** POST /build/prune → {CachesDeleted, SpaceReclaimed}. */
+  pruneBuildCache(options: { all?: boolean } = {}): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.transport.json("POST", "/build/prune", { query: { all: options.all || undefined } });
   }
 
   /** GET /images/get?names=…: a docker-archive tar stream. */

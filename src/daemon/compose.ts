@@ -10,6 +10,8 @@
  *   <dataRoot>/image/       image records and tags
  *   <dataRoot>/containers/  container records, logs, /etc files, rootfs mount points
  *   <dataRoot>/volumes/     volumes of the local driver (store/volumes/volume-store.ts)
+ *   <dataRoot>/build-cache/ build cache entries (step key → image ID)
+ *   <dataRoot>/build-tmp/   build contexts and step mounts while a build runs (cleared at start)
  *   <dataRoot>/berthd.lock  one daemon per data root
  * Exec root (tmpfs, gone at reboot): bundles, exit files, runtime state, conmon sockets.
  */
@@ -34,6 +36,8 @@ import { VolumeStore } from "../store/volumes/volume-store.js";
 import { VolumeService } from "../engine/volumes/volume-service.js";
 import { ContainerMounts, usesVolume } from "../engine/volumes/container-mounts.js";
 import { bridgeVolumeEvents } from "../engine/events/index.js";
+import { addBuildRoutes } from "../api/routes/build.js";
+import { BuildService } from "../engine/build/build-service.js";
 import { EventBus, bridgeContainerEvents } from "../engine/events/index.js";
 import { ContainerService } from "../engine/containers/container-service.js";
 import { LocalImageService } from "../engine/images/local-image-service.js";
@@ -134,6 +138,16 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   containersRef = containers;
   sandboxes.onLiveChange = (id, change) => containers.applyLiveNetworkChange(id, change);
   // subscribed before reconcile so restarts at daemon start are recorded too
+  const builds = new BuildService({
+    containers,
+    images,
+    layers,
+    workRoot: path.join(dataRoot, "build-tmp"),
+    cacheDir: path.join(dataRoot, "build-cache"),
+    isImageInUse: (id) => containers.isImageInUse(id),
+    log,
+  });
+  await builds.init(); // before reconcile: unmounts step mounts a crashed build left over the snapshots reconcile removes
   const events = new EventBus(1000);
   bridgeContainerEvents(containers, events);
   networks.onEvent = (action, n, containerId) =>
@@ -173,6 +187,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   addObserveRoutes(router, { containers, cgroupParent: cfg.cgroupParent });
   addVolumeRoutes(router, volumes);
   addPruneRoutes(router, { containers, images, volumes });
+  addBuildRoutes(router, builds, log);
   return {
     router,
     containers,

@@ -3,17 +3,15 @@
  * for the uid, "/" when the uid has no entry (and "/root" for root without
  * a passwd file). The file is read through the container's root.
  */
-import { promises as fs } from "node:fs";
-import { secureJoin } from "../sys/secure-join.js";
+import { readRootFileSync } from "../runtime/spec/user.js";
 
 export async function homeOf(rootfs: string, uid: number): Promise<string> {
+  // synchronous, as resolveUser's reads (runtime/spec/user.ts says why); missing or odd → no entries
   let text = "";
   try {
-    const p = await secureJoin(rootfs, "/etc/passwd");
-    const st = await fs.stat(p);
-    if (st.isFile() && st.size < 4 * 1024 * 1024) text = await fs.readFile(p, "utf8");
+    text = readRootFileSync(rootfs, "/etc/passwd") ?? "";
   } catch {
-    /* no passwd file */
+    /* unreadable passwd file */
   }
   for (const line of text.split("\n")) {
     const f = line.split(":");

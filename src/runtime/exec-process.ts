@@ -9,10 +9,9 @@
  * main process, an exec session lives only as long as berthd: Docker's exec
  * sessions do not survive a daemon restart either.
  */
-import { promises as fs } from "node:fs";
+import { mkdirSync, promises as fs, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { writeJsonAtomic } from "../durable/atomic-file.js";
 import { PassThrough } from "node:stream";
 import { spawnAttached } from "../sys/spawn-detached.js";
 import { createFailureCode, runtimeLogMessage } from "./create-error.js";
@@ -41,13 +40,18 @@ export function execProcessSpec(base: OciProcess, req: ExecRequest, host: HostIn
 export async function startExec(cli: RuntimeCli, opts: CreateOptions, req: ExecRequest, host: HostInfo): Promise<ExecProcess> {
   // with a terminal conmon holds the pty (exec-tty.ts)
   if ((req as TtyExecRequest).tty) return startTtyExec(cli, opts, req, host);
-  const spec = JSON.parse(await fs.readFile(path.join(opts.bundleDir, "config.json"), "utf8")) as OciSpec;
+  // The bundle's files are small and local (the exec root), and this is the latency of every
+  // `docker exec`: synchronous calls cost microseconds where each thread-pool round trip costs
+  // milliseconds on a loaded host. The process file is a plain exclusive write, not
+  // writeJsonAtomic: it lives only until runc has read it, and an exec session does not survive
+  // berthd, so there is nothing to make durable.
   const dir = path.join(opts.bundleDir, "exec");
-  await fs.mkdir(dir, { recursive: true });
+  const spec = JSON.parse(readFileSync(path.join(opts.bundleDir, "config.json"), "utf8")) as OciSpec;
+  mkdirSync(dir, { recursive: true });
   const tag = randomBytes(6).toString("hex");
   const processFile = path.join(dir, `${tag}.json`);
   const pidFile = path.join(dir, `${tag}.pid`);
-  await writeJsonAtomic(processFile, execProcessSpec(spec.process, req, host));
+  writeFileSync(processFile, JSON.stringify(execProcessSpec(spec.process, req, host)), { flag: "wx", mode: 0o600 });
   const child = await spawnAttached(runtimeArgs.exec(cli, opts.id, processFile, pidFile));
   // runc's own error (the command cannot be started) arrives on the same stderr as the
   // process' output; keep its head to tell "not found" (127) from "not executable" (126).
@@ -58,9 +62,10 @@ export async function startExec(cli: RuntimeCli, opts: CreateOptions, req: ExecR
   });
   child.stderr.pipe(stderr);
   const exited = child.exited.then(async (code) => {
-    const started = await fs.access(pidFile).then(() => true, () => false);
-    await fs.rm(processFile, { force: true });
-    await fs.rm(pidFile, { force: true });
+    // exit 0 means the process ran; otherwise the pid file tells a process' own failure from runc's
+    const started = code === 0 || (await fs.access(pidFile).then(() => true, () => false));
+    // the files go in the background: the exit code need not wait for them
+    void Promise.all([fs.rm(processFile, { force: true }), fs.rm(pidFile, { force: true })]).catch(() => {});
     if (!started) {
       const c = createFailureCode(runtimeLogMessage(head));
       return c === 125 ? 126 : c;

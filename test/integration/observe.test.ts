@@ -114,6 +114,45 @@ describe("docker events/top/stats/update/port/df/prune against berthd", { skip: 
     assert.equal(api.pids_stats.current, 1);
   });
 
+  test("stats stream=0 takes precpu from the background sampler: a busy loop shows CPU %, an idle container 0 %", async (t) => {
+    t.after(async () => {
+      await d.docker(["rm", "-f", "hot", "cold"]);
+    });
+    assert.equal((await d.docker(["run", "-d", "--name", "hot", "busybox", "sh", "-c", "while :; do :; done"])).code, 0);
+    assert.equal((await d.docker(["run", "-d", "--name", "cold", "busybox", "sleep", "300"])).code, 0);
+    // The CLI's formula (docker/cli stats_helpers.go calculateCPUPercentUnix).
+    const cpuPercent = (s: { cpu_stats: any; precpu_stats: any }) =>
+      ((s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage) / (s.cpu_stats.system_cpu_usage - s.precpu_stats.system_cpu_usage)) *
+      s.cpu_stats.online_cpus *
+      100;
+    /** stats?stream=0 once the sampler has a snapshot of the container (up to ~10 s after start). */
+    const sampled = async (name: string) => {
+      for (let i = 0; ; i++) {
+        const sent = Date.now();
+        const s = (await d.api("GET", `/containers/${name}/stats?stream=0`)).json();
+        // precpu from a snapshot taken before the request was sent, not from waiting for a second sample
+        if (Date.parse(s.preread) < sent || i >= 40) return { s, sent };
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    for (const [name, isBusy] of [["hot", true], ["cold", false]] as const) {
+      const { s, sent } = await sampled(name);
+      assert.ok(Date.parse(s.preread) < sent, `${name}: preread ${s.preread} is not before the request (${new Date(sent).toISOString()})`);
+      assert.ok(Date.parse(s.read) >= sent - 5, `${name}: read ${s.read} is the request's own sample`);
+      const interval = Date.parse(s.read) - Date.parse(s.preread);
+      assert.ok(interval >= 500 && interval <= 5000, `${name}: precpu is ${interval} ms old`);
+      assert.ok(s.precpu_stats.system_cpu_usage < s.cpu_stats.system_cpu_usage);
+      const pct = cpuPercent(s);
+      if (isBusy) assert.ok(pct > 5, `busy loop at ${pct} %`);
+      else assert.equal(pct, 0, `sleeping container at ${pct} %`);
+    }
+    const r = await d.docker(["stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}}", "hot", "cold"]);
+    assert.equal(r.code, 0, r.stderr);
+    const cpu = Object.fromEntries(r.stdout.trim().split("\n").map((l) => l.split(" ")));
+    assert.ok(Number.parseFloat(cpu["hot"]) > 5, r.stdout);
+    assert.equal(cpu["cold"], "0.00%", r.stdout);
+  });
+
   test("streamed stats: one object per second until the client goes away", async () => {
     const child = spawn(DOCKER, ["stats", "--format", "{{.Name}} {{.MemUsage}}", "mem"], { env: { ...process.env, ...d.env } });
     let out = "";

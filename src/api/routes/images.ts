@@ -5,18 +5,20 @@
  */
 import { Readable } from "node:stream";
 import { InvalidArgumentError, NotImplementedError } from "../../errors/index.js";
-import type { Image, ImageService } from "../../engine/images/image-service.js";
+import type { Image, ImageRunConfig, ImageService } from "../../engine/images/image-service.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 import { handlePull, handlePush } from "./distribution.js";
 
-function toImageConfig(img: Image) {
-  const c = img.config.config ?? {};
+function toImageConfig(img: Image, c: ImageRunConfig = img.config.config ?? {}) {
   return {
     Hostname: "", Domainname: "", User: c.User ?? "", AttachStdin: false, AttachStdout: false, AttachStderr: false,
     ExposedPorts: c.ExposedPorts, Tty: false, OpenStdin: false, StdinOnce: false, Env: c.Env ?? null, Cmd: c.Cmd ?? null,
     Image: "", Volumes: c.Volumes ?? null, WorkingDir: c.WorkingDir ?? "", Entrypoint: c.Entrypoint ?? null, OnBuild: c.OnBuild ?? null,
     Labels: c.Labels ?? null, StopSignal: c.StopSignal,
+    // present only when set, as Docker omits them (a built image's HEALTHCHECK and SHELL)
+    ...(c.Healthcheck !== undefined ? { Healthcheck: c.Healthcheck } : {}),
+    ...(c.Shell !== undefined ? { Shell: c.Shell } : {}),
   };
 }
 
@@ -44,7 +46,8 @@ export function toImageInspect(img: Image) {
     Comment: img.config.history?.at(-1)?.comment ?? "",
     Created: img.config.created ?? img.created.toISOString(),
     Container: "",
-    ContainerConfig: toImageConfig(img),
+    // a built image's container_config: the build step's config, whose Cmd holds the "#(nop) " text
+    ContainerConfig: toImageConfig(img, (img.config["container_config"] as ImageRunConfig | undefined) ?? img.config.config ?? {}),
     DockerVersion: "",
     Author: img.config.author ?? "",
     Config: toImageConfig(img),

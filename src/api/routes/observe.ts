@@ -4,11 +4,13 @@
  *
  * Stats wire shape: moby's api/types/container StatsResponse, as recorded in
  * reference/docker-transcripts/05-exec-top-stats-cp-diff-commit-export.txt.
- * stream=0 answers one object after a second (the second sample gives
- * precpu_stats/preread, so the CLI's CPU % is meaningful); one-shot=1 answers
- * at once with empty precpu. stream=1 (default) writes one object per second
- * until the client goes away or the container stops. A container that is not
- * running gets Docker's all-zero object.
+ * stream=0 answers one object at once, its precpu_stats/preread taken from
+ * the background CPU sampler's snapshot of 0.5–1.5 s ago (cpu-sampler.ts), so
+ * the CLI's CPU % is meaningful; dockerd instead waits a second for its next
+ * sample, and so does berth for a container too new to have a snapshot.
+ * one-shot=1 answers at once with empty precpu. stream=1 (default) writes one
+ * object per second until the client goes away or the container stops. A
+ * container that is not running gets Docker's all-zero object.
  */
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,6 +18,7 @@ import { ConflictError } from "../../errors/index.js";
 import type { ContainerService } from "../../engine/containers/container-service.js";
 import type { ContainerRecord } from "../../engine/containers/types.js";
 import { ContainerCgroups } from "../../engine/observe/container-cgroup.js";
+import { CpuSampler, type CpuSnapshot } from "../../engine/observe/cpu-sampler.js";
 import { sampleStats, type StatsSample } from "../../engine/observe/stats.js";
 import { topProcesses } from "../../engine/observe/top.js";
 import { updateContainer, type ContainerUpdate } from "../../engine/observe/update-container.js";
@@ -27,11 +30,17 @@ export interface ObserveRouteDeps {
   containers: ContainerService;
   /** The daemon's cgroup parent ("berth"): where container cgroups are when /proc cannot tell. */
   cgroupParent: string;
+  /**
+   * Supplies precpu for stream=0 answers. Default: one started here for the
+   * daemon's lifetime (its timer is unref'd and costs nothing while no
+   * container runs).
+   */
+  cpuSampler?: CpuSampler;
 }
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
-function cpuStats(s: StatsSample | undefined) {
+function cpuStats(s: CpuSnapshot | undefined) {
   if (!s) return { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } };
   const c = s.cgroup.cpu;
   return {
@@ -47,7 +56,7 @@ function blkio(entries: Array<{ major: number; minor: number; op: string; value:
 }
 
 /** One stats object; `prev` supplies precpu_stats and preread. */
-export function toApiStats(rec: ContainerRecord, cur: StatsSample | undefined, prev: StatsSample | undefined) {
+export function toApiStats(rec: ContainerRecord, cur: StatsSample | undefined, prev: CpuSnapshot | undefined) {
   const m = cur?.cgroup.memory;
   // Docker reports the host's memory as the limit of an unlimited container (v1 shows 2^63-ish, v2 "max")
   const limit = m ? Math.min(m.limit ?? Infinity, cur!.hostMemory) : 0;
@@ -100,6 +109,8 @@ function isLive(rec: ContainerRecord): boolean {
 export function addObserveRoutes(r: Router, deps: ObserveRouteDeps): void {
   const svc = deps.containers;
   const cgroups = new ContainerCgroups(deps.cgroupParent);
+  const sampler = deps.cpuSampler ?? new CpuSampler({ containers: svc, cgroups });
+  sampler.start();
 
   r.add("GET", "/containers/{id}/top", async (ctx) => {
     const rec = svc.get(ctx.params["id"]!);
@@ -118,13 +129,19 @@ export function addObserveRoutes(r: Router, deps: ObserveRouteDeps): void {
     if (oneShot && stream) throw new InvalidArgumentError("cannot have stream=true and one-shot=true");
     const sample = () => (isLive(rec) ? sampleStats(cgroups, rec).catch(() => undefined) : Promise.resolve(undefined));
     if (!stream) {
-      let prev: StatsSample | undefined;
+      let prev: CpuSnapshot | undefined;
       let cur = await sample();
       if (!oneShot && cur) {
-        prev = cur;
-        await sleep(1000, undefined, { signal: ctx.signal }).catch(() => {});
-        rec = svc.find(rec.id) ?? rec;
-        cur = (await sample()) ?? prev;
+        // precpu from the background sampler when it has a snapshot old enough (cpu-sampler.ts);
+        // otherwise (a container started less than a second ago) Docker's way: wait for a second sample
+        prev = "pid" in rec.state ? sampler.previous(rec.id, rec.state.pid) : undefined;
+        if (!prev) {
+          const first = cur;
+          prev = first;
+          await sleep(1000, undefined, { signal: ctx.signal }).catch(() => {});
+          rec = svc.find(rec.id) ?? rec;
+          cur = (await sample()) ?? first;
+        }
       }
       sendJson(ctx.res, 200, toApiStats(rec, cur, prev));
       return;

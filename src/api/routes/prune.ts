@@ -82,5 +82,5 @@ export function addPruneRoutes(r: Router, deps: PruneRouteDeps): void {
   });
 
   r.add("POST", "/networks/prune", (ctx) => sendJson(ctx.res, 200, { NetworksDeleted: null }));
-  r.add("POST", "/build/prune", (ctx) => sendJson(ctx.res, 200, { CachesDeleted: null, SpaceReclaimed: 0 }));
+  // POST /build/prune is the build service's (routes/build.ts)
 }

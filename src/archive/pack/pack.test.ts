@@ -171,3 +171,21 @@ test("diff hides the runtime's /etc mount points and a parent changed only by th
   const more = [{ Path: "/etc", Kind: ChangeKind.Modified }, { Path: "/etc/hosts", Kind: ChangeKind.Added }, { Path: "/etc/passwd", Kind: ChangeKind.Modified }];
   assert.deepEqual(withoutMountPoints(more, mp), [more[0], more[2]]);
 });
+
+test("an archive whose reader goes away mid-file stops quietly (no uncaught error, the walk ends)", async (t) => {
+  const dir = await fs.mkdtemp(path.join(tmpdir(), "berth-pack-abort-"));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  for (const n of ["a", "b", "c"]) await fs.writeFile(path.join(dir, n), Buffer.alloc(5 * 1024 * 1024, n));
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  process.on("uncaughtException", onUncaught);
+  t.after(() => process.off("uncaughtException", onUncaught));
+  for (let i = 0; i < 5; i++) {
+    const s = packPath(dir, "d");
+    s.on("error", () => {}); // the consumer's own error, as pipeline() handles it
+    await new Promise<void>((resolve) => s.once("data", () => resolve()));
+    s.destroy(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" })); // as pipeline() does when `docker export | head -c 4096` exits
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(uncaught, []);
+});

@@ -25,7 +25,11 @@ function streamOf(fill: (packer: TreePacker) => Promise<void>, opts: { oneFilesy
     () => pack.finalize(),
     (e: Error) => pack.destroy(e),
   );
-  // A Node stream (tar-stream's is streamx); destroying it stops the walk.
+  // Once the reader has gone (the returned stream destroyed, e.g. `docker export | head`),
+  // nobody listens to the pack any more: a late error of the walk (its root unmounted
+  // meanwhile) must not become an uncaught 'error' event.
+  pack.on("error", () => {});
+  // A Node stream (tar-stream's is streamx); destroying it stops the walk (TreePacker checks).
   return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
 }
 

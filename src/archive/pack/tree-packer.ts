@@ -14,8 +14,14 @@
  * never descends into something mounted inside it.
  *
  * Sockets cannot be archived and are skipped, as Docker does.
+ *
+ * The walk's metadata calls (lstat, readdir, readlink) are synchronous: local
+ * filesystem work of microseconds each, where an async call is a thread-pool
+ * round trip that costs a millisecond or more on a loaded host, in series
+ * with the stream (as in archive/entry-writer.ts). File contents are read
+ * asynchronously, 1 MiB at a time.
  */
-import { createReadStream, promises as fs, type Stats } from "node:fs";
+import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Header, Pack } from "tar-stream";
 
@@ -24,6 +30,7 @@ export type Headers = Partial<Header> & Pick<Header, "name">;
 import { S_IFBLK, S_IFCHR, S_IFIFO } from "../fsutil.js";
 
 const S_IFMT = 0o170000;
+const READ_CHUNK = 1024 * 1024;
 
 export interface VisitResult {
   /** Replacement header (or the default one); null drops the entry (and, for a dir, its contents). */
@@ -46,9 +53,18 @@ function writeEntry(pack: Pack, header: Headers, abs?: string): Promise<void> {
       return;
     }
     const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
-    const src = createReadStream(abs!, { flags: "r" });
+    // Big reads for big files: every chunk pays a fixed cost in the read stream, the
+    // tar packer and the HTTP response, and 64 KiB (the default) on 200 MB is 3,200 of them.
+    // The read stops at the size the header announced, whatever the file does meanwhile.
+    const src = createReadStream(abs!, { flags: "r", end: header.size - 1, highWaterMark: Math.min(READ_CHUNK, Math.max(header.size, 16 * 1024)) });
     src.on("error", (e) => {
       sink.destroy(e);
+      reject(e);
+    });
+    // The whole archive torn down (its reader went away): the entry's sink errors while the file
+    // is being piped into it; without a listener that error would be thrown as an uncaught one.
+    sink.on("error", (e: Error) => {
+      src.destroy();
       reject(e);
     });
     src.pipe(sink);
@@ -64,7 +80,7 @@ export async function headerFor(abs: string, name: string, st: Stats): Promise<H
     case 0o100000:
       return { ...base, type: "file", size: st.size };
     case 0o120000:
-      return { ...base, type: "symlink", linkname: await fs.readlink(abs) };
+      return { ...base, type: "symlink", linkname: readlinkSync(abs) };
     case S_IFCHR:
     case S_IFBLK:
       return {
@@ -91,7 +107,8 @@ export class TreePacker {
 
   /** Writes `abs` as entry `name` (and, for a directory, everything below it). */
   async add(abs: string, name: string, rootDev?: number): Promise<void> {
-    const st = await fs.lstat(abs);
+    if (this.isAbandoned()) return;
+    const st = lstatSync(abs);
     const dev = rootDev ?? st.dev;
     let header = await headerFor(abs, name, st);
     if (!header) return;
@@ -115,10 +132,16 @@ export class TreePacker {
     }
   }
 
+  /** The archive was torn down (its reader went away): the rest of the walk is pointless. */
+  private isAbandoned(): boolean {
+    const p = this.pack as unknown as { destroying?: boolean; destroyed?: boolean };
+    return p.destroying === true || p.destroyed === true;
+  }
+
   /** Writes the children of directory `abs`, named under `prefix` ("" = at the archive root). */
   async addChildren(abs: string, prefix: string, rootDev?: number): Promise<void> {
-    const dev = rootDev ?? (await fs.lstat(abs)).dev;
-    const names = (await fs.readdir(abs)).sort();
-    for (const n of names) await this.add(path.join(abs, n), prefix === "" ? n : `${prefix}/${n}`, dev);
+    const dev = rootDev ?? lstatSync(abs).dev;
+    const names = readdirSync(abs).sort();
+    for (const n of names) if (!this.isAbandoned()) await this.add(path.join(abs, n), prefix === "" ? n : `${prefix}/${n}`, dev);
   }
 }

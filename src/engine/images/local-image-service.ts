@@ -22,6 +22,7 @@ import { listImages } from "./list-images.js";
 import { loginToRegistry, RegistryClient, type RegistryClientOptions } from "../../registry/client/index.js";
 import { pullImage } from "./pull-image.js";
 import { pushImage } from "./push-image.js";
+import { commitBuildStep, tagBuiltImage, type BuildStepInput } from "./build-step-image.js";
 
 export class LocalImageService implements ImageService {
   private readonly ctx: ImageContext;
@@ -47,6 +48,16 @@ export class LocalImageService implements ImageService {
 
   async commitLayer(layer: Readable, opts: CommitOptions): Promise<Image> {
     return toImage(this.ctx, await commitImage(this.ctx, layer, opts));
+  }
+
+  /** One step of a classic build: a new image on top of the previous step's (build-step-image.ts). */
+  async commitBuildStep(input: BuildStepInput): Promise<Image> {
+    return toImage(this.ctx, await commitBuildStep(this.ctx, input));
+  }
+
+  /** Tags a finished build's image with every `-t` (normalised tag keys). */
+  tagBuiltImage(id: string, tagKeys: string[]): Promise<void> {
+    return tagBuiltImage(this.ctx, id, tagKeys);
   }
 
   load(tar: Readable): Promise<LoadProgress[]> {

@@ -12,8 +12,12 @@ import { promises as fs } from "node:fs";
 import { CgroupLayout } from "../../sys/cgroups/cgroup-reader.js";
 import { parseProcCgroup } from "../../sys/cgroups/parse.js";
 
+/** Bound on remembered paths (entries of removed containers are dropped wholesale past it). */
+const MAX_REMEMBERED = 4096;
+
 export class ContainerCgroups {
   private layoutP?: Promise<CgroupLayout>;
+  private readonly paths = new Map<string, { pid: number; path: string }>();
 
   constructor(private readonly cgroupParent: string, private readonly sysRoot = "/sys/fs/cgroup") {}
 
@@ -22,12 +26,24 @@ export class ContainerCgroups {
     return this.layoutP;
   }
 
-  /** The cgroup path of container `id` whose init is `pid`, relative to the hierarchy root. */
+  /**
+   * The cgroup path of container `id` whose init is `pid`, relative to the
+   * hierarchy root. Remembered per (id, pid): a process' cgroup is fixed
+   * once runc has placed it, and docker stats asks for every container at once.
+   */
   async pathOf(id: string, pid: number): Promise<string> {
+    const known = this.paths.get(id);
+    if (known?.pid === pid) return known.path;
     const layout = await this.layout();
     const text = await fs.readFile(`/proc/${pid}/cgroup`, "utf8").catch(() => "");
     const byCtl = parseProcCgroup(text);
     const found = layout.version === 2 ? byCtl[""] : (byCtl["memory"] ?? byCtl["pids"]);
-    return found && found !== "/" ? found : `/${this.cgroupParent.replace(/^\/+/, "")}/${id}`;
+    const cgPath = found && found !== "/" ? found : `/${this.cgroupParent.replace(/^\/+/, "")}/${id}`;
+    // only what /proc said is remembered (the fallback may be a guess for a process that just exited)
+    if (found && found !== "/") {
+      if (this.paths.size >= MAX_REMEMBERED) this.paths.clear();
+      this.paths.set(id, { pid, path: cgPath });
+    }
+    return cgPath;
   }
 }

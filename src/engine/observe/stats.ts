@@ -9,7 +9,7 @@
  * A sample is a point in time; rates come from two samples, which the API
  * layer pairs as Docker's "precpu_stats"/"preread".
  */
-import { promises as fs } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import type { CgroupSample } from "../../sys/cgroups/cgroup-reader.js";
 import { parseNetDev, parseProcStat, type NetDevCounters } from "../../sys/cgroups/parse.js";
@@ -33,11 +33,10 @@ export async function sampleStats(cgroups: ContainerCgroups, rec: ContainerRecor
   const pid = rec.state.pid;
   const layout = await cgroups.layout();
   const cgPath = await cgroups.pathOf(rec.id, pid);
-  const [cgroup, procStat, netDev] = await Promise.all([
-    layout.sample(cgPath),
-    fs.readFile("/proc/stat", "utf8").catch(() => ""),
-    rec.hostConfig.networkMode === "host" ? Promise.resolve("") : fs.readFile(`/proc/${pid}/net/dev`, "utf8").catch(() => ""),
-  ]);
+  // synchronous reads of kernel-generated files: see CgroupLayout.sample()
+  const cgroup = await layout.sample(cgPath);
+  const procStat = readProcText("/proc/stat");
+  const netDev = rec.hostConfig.networkMode === "host" ? "" : readProcText(`/proc/${pid}/net/dev`);
   const { systemNs, onlineCpus } = parseProcStat(procStat);
   const networks = Object.fromEntries(Object.entries(parseNetDev(netDev)).filter(([name]) => name !== "lo"));
   return {
@@ -48,4 +47,12 @@ export async function sampleStats(cgroups: ContainerCgroups, rec: ContainerRecor
     hostMemory: os.totalmem(),
     networks: Object.keys(networks).length ? networks : undefined,
   };
+}
+
+function readProcText(p: string): string {
+  try {
+    return readFileSync(p, "utf8");
+  } catch {
+    return "";
+  }
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { resolveInRoot, resolveUser, resolveUserFrom } from "./user.js";
 
 const passwd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\napp:x:1000:1001::/home/app:/bin/sh\n";
@@ -47,4 +48,14 @@ test("resolveUser never follows a symlink out of the rootfs", async (t) => {
   await fs.symlink("/real-passwd", path.join(rootfs, "etc", "passwd"));
   assert.deepEqual(await resolveUser(rootfs, "good"), { uid: 7, gid: 8, additionalGids: [] });
   assert.equal(await resolveInRoot(rootfs, "/etc/passwd"), path.join(rootfs, "real-passwd"));
+});
+
+test("a FIFO or a directory at /etc/passwd neither blocks nor counts: numeric users still resolve, names do not", async (t) => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), "berth-user-fifo-"));
+  t.after(() => fs.rm(root, { recursive: true, force: true }));
+  await fs.mkdir(path.join(root, "etc"));
+  execFileSync("mkfifo", [path.join(root, "etc/passwd")]); // nobody ever writes to it: a blocking open would hang
+  await fs.mkdir(path.join(root, "etc/group"));
+  assert.deepEqual(await resolveUser(root, "0:0"), { uid: 0, gid: 0, additionalGids: [] });
+  await assert.rejects(resolveUser(root, "app"), /unable to find user app/);
 });

@@ -203,6 +203,31 @@ export class OverlayLayerStore implements LayerStore {
     await this.locks.run(`snapshot/${key}`, () => this.renameAndRemove(this.paths.snapshot(key), this.paths.tmpSnapshot()));
   }
 
+  async adoptSnapshot(key: string, parentChainId: string | null, diffId: string, size: number): Promise<AppliedLayer> {
+    await this.init();
+    checkKey(key);
+    const chainId = chainIdOf(parentChainId, diffId);
+    return this.locks.run(chainId, async () => {
+      if (await this.hasLayer(chainId)) return this.readApplied(chainId);
+      if ((await this.readSnapshotParent(key)) !== parentChainId) throw new InvalidArgumentError(`snapshot ${key} is not on layer ${parentChainId}`);
+      const tmp = this.paths.tmpLayer();
+      try {
+        await fs.mkdir(tmp);
+        await fs.rename(this.paths.upper(key), path.join(tmp, "diff"));
+        await fs.mkdir(this.paths.upper(key), { mode: 0o755 });
+        await writeFileAtomic(path.join(tmp, "diffid"), diffId);
+        await writeFileAtomic(path.join(tmp, "parent"), parentChainId ?? "");
+        await writeFileAtomic(path.join(tmp, "size"), String(size));
+        await run(["sync", "-f", tmp]);
+        await fs.rename(tmp, this.paths.layer(chainId));
+        await fsyncDir(this.paths.layersDir());
+        return { diffId, chainId, size };
+      } finally {
+        await fs.rm(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+
   async listActive(): Promise<string[]> {
     await this.init();
     return (await fs.readdir(this.paths.snapshotsDir())).filter((n) => !n.startsWith(TMP_PREFIX)).sort();

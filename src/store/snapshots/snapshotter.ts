@@ -65,4 +65,13 @@ export interface LayerStore {
   /** Removes an active snapshot's dirs (must be unmounted). No error when absent. */
   remove(key: string): Promise<void>;
   listActive(): Promise<string[]>;
+  /**
+   * Turns an unmounted active snapshot's upper dir into the committed layer
+   * `chainIdOf(parentChainId, diffId)` by renaming it (as containerd's overlay
+   * snapshotter commits), instead of unpacking the same changes from a tar.
+   * The caller computed `diffId`/`size` from the layer tar of exactly those
+   * changes; the snapshot keeps an empty upper dir and must still be removed.
+   * When the layer exists already, nothing moves.
+   */
+  adoptSnapshot?(key: string, parentChainId: string | null, diffId: string, size: number): Promise<AppliedLayer>;
 }

@@ -16,13 +16,14 @@
  *   - noOverwriteDirNonDir: replacing a directory by a non-directory or the
  *     reverse fails with Docker's message.
  */
-import { promises as fs } from "node:fs";
+import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import tar from "tar-stream";
 import { decompressed } from "../../../archive/decompress.js";
 import { cleanEntryName } from "../../../archive/entry-name.js";
-import { EntryWriter } from "../../../archive/entry-writer.js";
+import { EntryWriter, PARSER_BUFFER_BYTES } from "../../../archive/entry-writer.js";
+import type { EntryData } from "../../../archive/file-data-writer.js";
 import { trackPaxXattrs, type TarHeader } from "../../../archive/pax-xattrs.js";
 import { WHITEOUT_PREFIX } from "../../../archive/whiteout.js";
 import { InvalidArgumentError } from "../../../errors/index.js";
@@ -35,7 +36,12 @@ async function checkOverwrite(destDir: string, h: TarHeader): Promise<void> {
   const comps = cleanEntryName(h.name);
   if (comps.length === 0) return;
   const target = path.join(destDir, ...comps);
-  const st = await fs.lstat(target).catch(() => undefined);
+  let st;
+  try {
+    st = lstatSync(target); // synchronous, as EntryWriter's per-entry calls (archive/entry-writer.ts)
+  } catch {
+    st = undefined;
+  }
   if (!st) return;
   const entryIsDir = h.type === "directory";
   if (st.isDirectory() && !entryIsDir) throw new InvalidArgumentError(`cannot overwrite directory "${target}" with non-directory "${h.name}"`);
@@ -44,7 +50,7 @@ async function checkOverwrite(destDir: string, h: TarHeader): Promise<void> {
 
 export async function extractInto(body: Readable, destDir: string, opts: ExtractOptions): Promise<void> {
   const input = await decompressed(body);
-  const extract = tar.extract();
+  const extract = tar.extract({ highWaterMark: PARSER_BUFFER_BYTES });
   const xattrsOf = trackPaxXattrs(extract);
   const writer = new EntryWriter(destDir);
   input.on("error", (e) => extract.destroy(e));
@@ -59,7 +65,7 @@ export async function extractInto(body: Readable, destDir: string, opts: Extract
       if (opts.noOverwriteDirNonDir) await checkOverwrite(destDir, h);
       const xattrs = xattrsOf(h);
       for (const k of [...xattrs.keys()]) if (k.startsWith("trusted.overlay.")) xattrs.delete(k);
-      await writer.apply(h, xattrs, entry as AsyncIterable<Uint8Array>);
+      await writer.apply(h, xattrs, entry as unknown as EntryData);
       entry.resume();
     }
     await writer.finish();
