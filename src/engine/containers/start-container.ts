@@ -12,6 +12,7 @@ import { InvalidArgumentError } from "../../errors/index.js";
 import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/runtime-driver.js";
 import type { LayerStore } from "../../store/snapshots/snapshotter.js";
 import { mkdirInRoot } from "../../sys/secure-join.js";
+import { trace } from "../../sys/trace.js";
 import { writeEtcFiles } from "./etc-files.js";
 import { parseBind } from "./mount-parse.js";
 import { buildSpecInput } from "./spec-input.js";
@@ -56,11 +57,14 @@ export async function userMounts(rec: ContainerRecord): Promise<MountSpec[]> {
 export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   const { rec, runtime, opts } = a;
   const mounts = await userMounts(rec);
+  trace("start: mount");
   await a.layers.mount(rec.id, a.rootfs);
+  trace("start: mounted");
   await a.setupVolumes?.(mounts, a.rootfs);
   const hostNetwork = rec.hostConfig.networkMode === "host";
   const net: NetworkSetup = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
   net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
+  trace("start: network set up");
   const etc = await writeEtcFiles(a.containerDir, {
     hostname: rec.config.hostname || rec.id.slice(0, 12),
     hostNetwork,
@@ -73,7 +77,9 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
     embeddedDns: net.embeddedDns,
     hostGatewayIp: net.gateway,
   });
+  trace("start: etc files written");
   const { user, home } = await a.resolveUser(a.rootfs, rec.config.user);
+  trace("start: user resolved");
   if (rec.config.workingDir) {
     const dir = await mkdirInRoot(a.rootfs, rec.config.workingDir);
     if (user.uid !== 0) await fs.chown(dir, user.uid, user.gid).catch(() => {});
@@ -84,9 +90,13 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   await fs.mkdir(opts.bundleDir, { recursive: true });
   await fs.mkdir(opts.stateDir, { recursive: true });
   await runtime.writeBundle(opts.bundleDir, input);
+  trace("start: bundle written");
   await net.ready;
+  trace("start: network ready");
   const { pid } = await runtime.create(opts);
+  trace("start: created");
   await a.beforeStart();
   await runtime.start(rec.id);
+  trace("start: started");
   return { pid };
 }
