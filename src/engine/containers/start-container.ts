@@ -58,26 +58,38 @@ export async function startContainer(a: StartArgs): Promise<{ pid: number }> {
   const { rec, runtime, opts } = a;
   const mounts = await userMounts(rec);
   trace("start: mount");
-  await a.layers.mount(rec.id, a.rootfs);
+  // The overlay mount (a mount(8) process) runs while the network sandbox is set up and the /etc
+  // files are written: neither reads the root filesystem.
+  const mounting = a.layers.mount(rec.id, a.rootfs);
+  mounting.catch(() => {}); // awaited below
+  const hostNetwork = rec.hostConfig.networkMode === "host";
+  let net: NetworkSetup;
+  let etc: Awaited<ReturnType<typeof writeEtcFiles>>;
+  try {
+    net = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
+    net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
+    trace("start: network set up");
+    etc = await writeEtcFiles(a.containerDir, {
+      hostname: rec.config.hostname || rec.id.slice(0, 12),
+      hostNetwork,
+      extraHosts: rec.hostConfig.extraHosts ?? [],
+      dns: rec.hostConfig.dns ?? [],
+      dnsSearch: rec.hostConfig.dnsSearch,
+      dnsOptions: rec.hostConfig.dnsOptions,
+      addresses: net.addresses,
+      aliases: net.aliases,
+      embeddedDns: net.embeddedDns,
+      hostGatewayIp: net.gateway,
+    });
+    trace("start: etc files written");
+  } catch (e) {
+    // the caller unmounts on failure: the mount must have settled by then; its error (it came first) wins
+    await mounting;
+    throw e;
+  }
+  await mounting;
   trace("start: mounted");
   await a.setupVolumes?.(mounts, a.rootfs);
-  const hostNetwork = rec.hostConfig.networkMode === "host";
-  const net: NetworkSetup = a.setUpNetwork ? await a.setUpNetwork() : { addresses: [], aliases: [] };
-  net.ready?.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
-  trace("start: network set up");
-  const etc = await writeEtcFiles(a.containerDir, {
-    hostname: rec.config.hostname || rec.id.slice(0, 12),
-    hostNetwork,
-    extraHosts: rec.hostConfig.extraHosts ?? [],
-    dns: rec.hostConfig.dns ?? [],
-    dnsSearch: rec.hostConfig.dnsSearch,
-    dnsOptions: rec.hostConfig.dnsOptions,
-    addresses: net.addresses,
-    aliases: net.aliases,
-    embeddedDns: net.embeddedDns,
-    hostGatewayIp: net.gateway,
-  });
-  trace("start: etc files written");
   const { user, home } = await a.resolveUser(a.rootfs, rec.config.user);
   trace("start: user resolved");
   if (rec.config.workingDir) {
