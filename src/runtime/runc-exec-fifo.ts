@@ -22,9 +22,7 @@ export async function startThroughExecFifo(runtimeRoot: string, id: string, time
   if (!st?.isFIFO()) return false;
   // A blocking open waits for init's end. Should init be gone, a writer of our own (which cannot
   // block: our reader is already counted) wakes the open and the read sees no data.
-  let unblocked = false;
   const timer = setTimeout(() => {
-    unblocked = true;
     void fs.open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).then((h) => h.close(), () => {});
   }, timeoutMs);
   let data: Buffer;
@@ -40,7 +38,8 @@ export async function startThroughExecFifo(runtimeRoot: string, id: string, time
   } finally {
     clearTimeout(timer);
   }
-  if (data.length === 0 || unblocked) return false;
+  // only init writes: data means it ran up to its exec, whoever woke the open
+  if (data.length === 0) return false;
   await fs.rm(fifo, { force: true });
   return true;
 }
