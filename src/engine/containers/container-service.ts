@@ -475,14 +475,20 @@ export class ContainerService {
       if (!exit) return;
       trace("exit: exit read");
       // The process is gone: the runtime's state, the network namespace and the root filesystem
-      // are independent of each other, so they go at the same time.
+      // are independent of each other, so they go at the same time. Processes left in the cgroup
+      // (a container without a PID namespace of its own) keep the rootfs busy until `runtime delete`
+      // has killed them: then the unmount is tried again.
+      const deleting = runtime.delete(id).then(
+        () => void this.runtimeDeleted.add(id),
+        (e) => this.d.log?.(`runtime delete ${id}: ${e}`),
+      );
+      const unmount = () => this.d.layers.unmount(this.rootfsPath(id));
       await Promise.all([
-        runtime.delete(id).then(
-          () => void this.runtimeDeleted.add(id),
-          (e) => this.d.log?.(`runtime delete ${id}: ${e}`),
-        ),
+        deleting,
         this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`)),
-        this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`)),
+        unmount()
+          .catch(() => deleting.then(unmount))
+          .catch((e) => this.d.log?.(`unmount ${id}: ${e}`)),
       ]);
       trace("exit: runtime deleted, network torn down, unmounted");
       await this.d.mounts?.release(rec);
