@@ -196,6 +196,11 @@ export class ConmonRuntime implements RuntimeDriver {
     await fs.rm(path.join(this.socketDir, id), { force: true });
   }
 
+  async list(): Promise<string[]> {
+    const names = await fs.readdir(this.#cli.root).catch(() => [] as string[]);
+    return names.filter((n) => /^[0-9a-f]{64}$/.test(n));
+  }
+
   async pause(id: string): Promise<void> {
     await this.#runOrMap(runtimeArgs.pause(this.#cli, id), id);
   }

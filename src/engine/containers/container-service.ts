@@ -259,15 +259,16 @@ export class ContainerService {
    * Removes everything a container owns; the record goes first so a crash never lists half a container.
    * With `removeVolumes` (rm -v, --rm) its anonymous volumes go too, after the record, so they are no longer in use.
    */
-  private async destroy(id: string, removeVolumes = false): Promise<void> {
+  private async destroy(id: string, removeVolumes = false, unmounted = false): Promise<void> {
     const rec = this.d.store.get(id);
     if (!rec) return;
     if (isRunning(rec.state)) throw new ConflictError(`cannot remove container "/${rec.name}": container is running`);
     const runtime = this.runtimeFor(rec);
-    // the exit handler already deleted the runtime's container (one runc process less on `run --rm`)
+    // the exit handler already deleted the runtime's container, or deletes it once this answer is out
+    // (`run --rm`); `unmounted`: it also unmounted the rootfs (no mountinfo read here)
     trace("destroy: begin");
     if (!this.runtimeDeleted.delete(id)) await runtime.delete(id).catch(() => {});
-    await this.d.layers.unmount(this.rootfsPath(id));
+    if (!unmounted) await this.d.layers.unmount(this.rootfsPath(id));
     trace("destroy: unmounted");
     await this.d.store.delete(id);
     trace("destroy: record deleted");
@@ -478,22 +479,43 @@ export class ContainerService {
       // are independent of each other, so they go at the same time. Processes left in the cgroup
       // (a container without a PID namespace of its own) keep the rootfs busy until `runtime delete`
       // has killed them: then the unmount is tried again.
-      const deleting = runtime.delete(id).then(
-        () => void this.runtimeDeleted.add(id),
-        (e) => this.d.log?.(`runtime delete ${id}: ${e}`),
-      );
+      const autoRemove = rec.hostConfig.autoRemove;
+      let deleting: Promise<boolean> | undefined;
+      const runtimeDelete = () =>
+        (deleting ??= runtime.delete(id).then(
+          () => true,
+          (e) => {
+            this.d.log?.(`runtime delete ${id}: ${e}`);
+            return false;
+          },
+        ));
+      // An auto-removed container is removed next and its ID never used again: its runtime state
+      // (cgroup, state dir) goes after the answer (see below). Other containers delete it now,
+      // alongside the rest.
+      if (!autoRemove) void runtimeDelete();
       const unmount = () => this.d.layers.unmount(this.rootfsPath(id));
-      await Promise.all([
-        deleting,
+      const [, unmounted] = await Promise.all([
         this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`)),
         unmount()
-          .catch(() => deleting.then(unmount))
-          .catch((e) => this.d.log?.(`unmount ${id}: ${e}`)),
+          .catch(() => runtimeDelete().then(unmount))
+          .then(
+            () => true,
+            (e) => {
+              this.d.log?.(`unmount ${id}: ${e}`);
+              return false;
+            },
+          ),
       ]);
+      if (autoRemove) {
+        // A crash before the background delete ends is repaired at start (reconcile deletes stopped
+        // runtime containers that have no record).
+        this.runtimeDeleted.add(id);
+      } else if (await runtimeDelete()) {
+        this.runtimeDeleted.add(id);
+      }
       trace("exit: runtime deleted, network torn down, unmounted");
       await this.d.mounts?.release(rec);
       const exited: ContainerRecord = { ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) };
-      const autoRemove = rec.hostConfig.autoRemove;
       // An auto-removed container's record is deleted next: writing (and syncing) it first would buy
       // nothing, as the exit file stays until the record is gone and a crash in between handles the exit again.
       if (autoRemove) this.d.store.remember(exited);
@@ -509,12 +531,18 @@ export class ContainerService {
         return;
       }
       try {
-        await this.destroy(id, true);
+        await this.destroy(id, true, unmounted);
       } catch (e) {
         this.d.log?.(`auto-remove ${id}: ${e}`);
         // the container stays, exited: its record is made durable and the exit file goes, as for any exit
         if (this.d.store.get(id)) await this.d.store.save(this.d.store.get(id)!);
         await fs.rm(path.join(this.exitDir(), id), { force: true });
+      } finally {
+        // after the answers have been written: spawning runc blocks the event loop for a few ms
+        this.inBackground(`runtime delete ${id}`, async () => {
+          await new Promise((r) => setImmediate(r));
+          await runtimeDelete();
+        });
       }
     });
   }
@@ -630,6 +658,14 @@ export class ContainerService {
       if (rec.state.status === "exited") this.scheduleRestart(rec.id, { exitCode: rec.state.exitCode, ranMs: 0, daemonStarting: true });
     }
     await this.d.mounts?.unmountOrphans();
+    // runtime state without a record: an auto-removal whose background `runtime delete` a crash interrupted
+    for (const runtime of new Set(this.d.runtimes.values())) {
+      for (const id of (await runtime.list?.().catch(() => [] as string[])) ?? []) {
+        if (this.d.store.get(id)) continue;
+        const st = await runtime.state(id).catch(() => undefined);
+        if (st?.status === "stopped") await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
+      }
+    }
     // snapshots without a record: left over from a create interrupted by a crash
     for (const key of await this.d.layers.listActive()) {
       if (!this.d.store.get(key)) await this.d.layers.remove(key).catch(() => {});
