@@ -472,8 +472,20 @@ export class ContainerService {
       const rec = this.d.store.get(id);
       if (!rec || !isRunning(rec.state)) return;
       const runtime = this.runtimeFor(rec);
+      const unmount = () => this.d.layers.unmount(this.rootfsPath(id));
+      // conmon writes the exit file once the container's process is gone: the rootfs unmount starts
+      // while readExit waits for conmon itself to exit (so the log is complete) and looks for an OOM kill.
+      const exitFileThere = await fs.access(path.join(this.exitDir(), id)).then(
+        () => true,
+        () => false,
+      );
+      const earlyUnmount = exitFileThere ? unmount() : undefined;
+      earlyUnmount?.catch(() => {}); // awaited below
       const exit = await runtime.readExit(this.createOptions(rec));
-      if (!exit) return;
+      if (!exit) {
+        await earlyUnmount?.catch(() => {});
+        return;
+      }
       trace("exit: exit read");
       // The process is gone: the runtime's state, the network namespace and the root filesystem
       // are independent of each other, so they go at the same time. Processes left in the cgroup
@@ -493,10 +505,9 @@ export class ContainerService {
       // (cgroup, state dir) goes after the answer (see below). Other containers delete it now,
       // alongside the rest.
       if (!autoRemove) void runtimeDelete();
-      const unmount = () => this.d.layers.unmount(this.rootfsPath(id));
       const [, unmounted] = await Promise.all([
         this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`)),
-        unmount()
+        (earlyUnmount ?? unmount())
           .catch(() => runtimeDelete().then(unmount))
           .then(
             () => true,
