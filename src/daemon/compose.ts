@@ -192,7 +192,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     router,
     containers,
     close: async () => {
-      containers.close();
+      await containers.close();
       await dns.close();
       await sandboxes.close();
     },
