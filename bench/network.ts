@@ -11,7 +11,8 @@
  * on a bridge device of its own made for the bench; berth with its own bridge
  * and chain prefix. Docker's chains are removed afterwards only if the bench
  * created them (no other dockerd had them).
- * Usage: node dist/bench/network.js [--runs N] [--mb N] [--xfer-runs N]   (root)
+ * Usage: node dist/bench/network.js [--runs N] [--mb N] [--xfer-runs N] [--latency-only]   (root)
+ *   --latency-only: the run --rm series alone (no transfers)
  */
 import { spawn } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
@@ -24,6 +25,7 @@ const RUNS = argNum("--runs", 15);
 const MB = argNum("--mb", 1000);
 const XFER_RUNS = argNum("--xfer-runs", 3);
 const DOCKER_BRIDGE = "bbdock0";
+const LATENCY_ONLY = process.argv.includes("--latency-only");
 
 function hostAddress(): string {
   for (const addrs of Object.values(os.networkInterfaces())) for (const a of addrs ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
@@ -128,6 +130,8 @@ async function main(): Promise<void> {
     }
     for (const e of engines) rep.line(`run --rm busybox true (default bridge), docker CLI -> ${e.name}: median ${median(lat[e.name]!).toFixed(1)} ms`);
     if (docker) rep.line(`run --rm ratio berth/docker: ${(median(lat["berthd"]!) / median(lat["dockerd"]!)).toFixed(2)}x (target <= 0.3)`);
+    for (const e of engines) rep.line(`  ${e.name} runs (ms): ${lat[e.name]!.map((x) => x.toFixed(0)).join(", ")}`);
+    if (LATENCY_ONLY) return;
 
     // published port throughput
     const host = hostAddress();

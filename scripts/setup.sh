@@ -27,6 +27,8 @@ have docker-registry || need_pkgs+=(docker-registry)
 have skopeo    || need_pkgs+=(skopeo)
 have htpasswd  || need_pkgs+=(apache2-utils)
 have script    || need_pkgs+=(bsdutils)
+# docker-compose 1.29 (Python, docker-py): the compose interop test drives berthd with it.
+have docker-compose || need_pkgs+=(docker-compose)
 if ((${#need_pkgs[@]})); then
   echo "setup: installing ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -75,9 +75,10 @@ function portBindingsView(rec: ContainerRecord) {
   return out;
 }
 
-export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string>; net?: ContainerNetView }) {
+export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPath: string; binds: MountSpec[]; graph: Record<string, string>; net?: ContainerNetView; etcDir?: string }) {
   const s = rec.state;
-  const etc = etcFilePaths(o.containerDir);
+  // --network container:ID uses that container's files (etcDir), as Docker shows them
+  const etc = etcFilePaths(o.etcDir ?? o.containerDir);
   const hc = rec.hostConfig;
   const running = s.status === "running" || s.status === "paused";
   return {
@@ -170,6 +171,7 @@ export function toInspect(rec: ContainerRecord, o: { containerDir: string; logPa
       OomKillDisable: hc.oomKillDisable ?? false,
       PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
       Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      ...(hc.sysctls ? { Sysctls: hc.sysctls } : {}),
       Init: hc.init,
       CpuCount: 0,
       CpuPercent: 0,

@@ -128,6 +128,12 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
     if (soft > hard) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
     return { name, soft, hard };
   });
+  const sysctls = strMap(h, "Sysctls");
+  for (const [k, v] of Object.entries(sysctls)) {
+    // the runtime writes /proc/sys/<key with dots as slashes>: a key must not climb out of it
+    if (!/^[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)*$/.test(k) || k.length > 256) throw new InvalidArgumentError(`invalid sysctl name ${JSON.stringify(k.slice(0, 100))}`);
+    if (/[\x00-\x1f]/.test(v) || v.length > 4096) throw new InvalidArgumentError(`invalid value for sysctl ${k}`);
+  }
   const rp = (h["RestartPolicy"] ?? {}) as Obj;
   if (typeof rp !== "object" || Array.isArray(rp)) bad("HostConfig.RestartPolicy", "an object");
   const rpName = str(rp, "Name", "RestartPolicy.Name");
@@ -164,6 +170,7 @@ export function parseHostConfig(raw: unknown): HostConfigSpec {
     networkMode,
     init: (init as boolean | null | undefined) ?? null,
     ulimits,
+    ...(Object.keys(sysctls).length ? { sysctls } : {}),
     securityOpt: h["SecurityOpt"] == null ? null : strList(h, "SecurityOpt", "HostConfig.SecurityOpt"),
     restartPolicy: { name: rpName as HostConfigSpec["restartPolicy"]["name"], maximumRetryCount: int(rp, "MaximumRetryCount", "RestartPolicy.MaximumRetryCount") },
     oomScoreAdj: int(h, "OomScoreAdj", "HostConfig.OomScoreAdj"),

@@ -57,7 +57,9 @@ export function endpointsView(rec: ContainerRecord, v: ContainerNetView): Record
   }
   const out: Record<string, unknown> = {};
   const implied = v.byName(primary);
-  const nets = implied && !v.networks.some((n) => n.id === implied.id) ? [implied, ...v.networks] : v.networks;
+  // only the default bridge is implied by the mode; user networks are recorded at create (and gone once disconnected)
+  const impliedHere = implied?.predefined && !v.networks.some((n) => n.id === implied.id) && !implied.departed?.includes(rec.id);
+  const nets = impliedHere ? [implied, ...v.networks] : v.networks;
   for (const n of nets) {
     const m = n.members[rec.id];
     const e = v.sandbox?.endpoints.find((x) => x.networkId === n.id);

@@ -10,6 +10,7 @@ import { sendError } from "./errors.js";
 import { Query } from "./http-io.js";
 import type { Router } from "./router.js";
 import { MAX_API_VERSION, splitVersion } from "./version.js";
+import { trace, tracing } from "../sys/trace.js";
 
 export interface ApiServerOptions {
   router: Router;
@@ -30,6 +31,10 @@ export function createApiServer(o: ApiServerOptions): http.Server {
   const headers = commonHeaders(o.serverHeader);
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
+    if (tracing) {
+      trace(`api ${req.method} ${req.url}`);
+      res.on("finish", () => trace(`api done ${res.statusCode} ${req.method} ${req.url}`));
+    }
     const ac = new AbortController();
     const abort = () => ac.abort(new Error("client disconnected"));
     res.on("close", () => {

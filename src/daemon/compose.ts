@@ -106,7 +106,10 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     return st === "running" || st === "paused";
   });
   let containersRef: ContainerService | undefined;
-  const dns = new NetworkDns(networks, sandboxes, (id) => store.get(id)?.name, log);
+  const dns = new NetworkDns(networks, sandboxes, (id) => {
+    const r = store.get(id);
+    return r && { name: r.name.replace(/^\//, ""), dns: r.hostConfig.dns ?? [] };
+  }, log);
   const rulesChanged = networks.hooks!.changed;
   networks.hooks!.changed = async () => {
     await rulesChanged();
@@ -133,6 +136,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     network: sandboxes,
   });
   containersRef = containers;
+  sandboxes.onLiveChange = (id, change) => containers.applyLiveNetworkChange(id, change);
   // subscribed before reconcile so restarts at daemon start are recorded too
   const builds = new BuildService({
     containers,
@@ -188,7 +192,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
     router,
     containers,
     close: async () => {
-      containers.close();
+      await containers.close();
       await dns.close();
       await sandboxes.close();
     },

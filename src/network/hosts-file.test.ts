@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "../errors/index.js";
-import { containerHosts, parseExtraHost } from "./hosts-file.js";
+import { containerHosts, ownHostNames, parseExtraHost, withOwnAddress, withoutOwnLines } from "./hosts-file.js";
 
 const HEAD = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
 
@@ -61,5 +61,24 @@ describe("parseExtraHost", () => {
       ["db=example.com", 'invalid IP address in add-host: "example.com"'],
     ];
     for (const [v, msg] of bad) assert.throws(() => parseExtraHost(v), (e: unknown) => e instanceof InvalidArgumentError && e.message === msg, v);
+  });
+});
+
+describe("live network changes of /etc/hosts (as dockerd 20.10)", () => {
+  const base = containerHosts({ hostname: "079af4209c74", addresses: ["172.21.0.2"] });
+  test("connect adds one own line for the new address, once", () => {
+    const names = ownHostNames("079af4209c74");
+    const once = withOwnAddress(base, "172.22.0.2", names);
+    assert.equal(once, base + "172.22.0.2\t079af4209c74\n");
+    assert.equal(withOwnAddress(once, "172.22.0.2", names), once);
+  });
+  test("disconnect drops every own line, whatever its address; other lines stay", () => {
+    const names = ownHostNames("web.example.com");
+    const hosts = containerHosts({ hostname: "web.example.com", addresses: ["10.0.0.2"], extraHosts: ["db:10.9.9.9"] });
+    const both = withOwnAddress(hosts, "10.0.1.2", names);
+    const left = withoutOwnLines(both, names);
+    assert.doesNotMatch(left, /web\.example\.com/);
+    assert.match(left, /^10\.9\.9\.9\tdb$/m);
+    assert.match(left, /^127\.0\.0\.1\tlocalhost$/m);
   });
 });

@@ -87,6 +87,32 @@ export function containerHosts(o: ContainerHostsOptions): string {
   return lines.join("\n") + "\n";
 }
 
+/** The names on a container's own lines: "fqdn short" when it has a domain, else the hostname. */
+export function ownHostNames(hostname: string, domainname = ""): string {
+  const fqdn = domainname ? `${hostname}.${domainname}` : hostname;
+  const dot = fqdn.indexOf(".");
+  return dot > 0 ? `${fqdn} ${fqdn.slice(0, dot)}` : fqdn;
+}
+
+/** Docker's `network connect` of a running container: one more own line, for the new address. */
+export function withOwnAddress(content: string, ip: string, names: string): string {
+  const line = `${ip}\t${names}`;
+  if (content.split("\n").includes(line)) return content;
+  return (content === "" || content.endsWith("\n") ? content : content + "\n") + line + "\n";
+}
+
+/**
+ * Docker 20.10's `network disconnect` (etchosts.Delete): every line that ends
+ * with the container's own names goes, whatever its address — the lines of
+ * the networks it is still on included (checked side by side with dockerd).
+ */
+export function withoutOwnLines(content: string, names: string): string {
+  return content
+    .split("\n")
+    .filter((l) => l.startsWith("#") || !l.endsWith(`\t${names}`))
+    .join("\n");
+}
+
 function checkName(what: string, v: string): void {
   if (/[\s\x00-\x1f\x7f#]/.test(v) || v.length > 255) throw new InvalidArgumentError(`invalid ${what}: ${JSON.stringify(v)}`);
 }

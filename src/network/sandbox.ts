@@ -70,6 +70,12 @@ export async function addInterfaces(nsPath: string, ifs: InterfaceSpec[]): Promi
   await run(["ip", "-batch", "-"], { input: hostLines(ifs).join("\n") + "\n" });
 }
 
+/** Points the sandbox's default route at a gateway (undefined: no default route at all). */
+export async function setDefaultRoute(nsPath: string, route: { gateway: string; ifname: string } | undefined): Promise<void> {
+  const cmd = route ? ["route", "replace", "default", "via", route.gateway, "dev", route.ifname, "onlink"] : ["route", "del", "default"];
+  await run(["nsenter", `--net=${nsPath}`, "ip", ...cmd], { allowFailure: !route });
+}
+
 /** Deleting the host end removes the pair at once (the namespace's own cleanup is asynchronous). */
 export async function removeInterfaces(vethHosts: string[]): Promise<void> {
   if (!vethHosts.length) return;

@@ -21,7 +21,6 @@ import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../errors/index.js";
-import { writeJsonAtomic } from "../durable/atomic-file.js";
 import { run } from "../sys/exec.js";
 import { spawnDetached } from "../sys/spawn-detached.js";
 import { conmonArgs } from "./conmon-args.js";
@@ -44,6 +43,7 @@ import type {
 import { buildSpec } from "./spec/build-spec.js";
 import { openContainerStdin } from "./container-stdin.js";
 import { startExec } from "./exec-process.js";
+import { startThroughExecFifo } from "./runc-exec-fifo.js";
 import type { HostInfo, OciSpec } from "./spec/oci-spec.js";
 
 export interface ConmonRuntimeOptions {
@@ -83,7 +83,9 @@ export class ConmonRuntime implements RuntimeDriver {
   async writeBundle(bundleDir: string, input: SpecInput): Promise<OciSpec> {
     const spec = buildSpec(input, this.#opts.host);
     await fs.mkdir(bundleDir, { recursive: true });
-    await writeJsonAtomic(path.join(bundleDir, "config.json"), spec);
+    // Rewritten before every create and read only after it is complete (by the runtime, then by
+    // readExit): a crash mid-write leaves no container to use it, so no temp file and no fsyncs.
+    await fs.writeFile(path.join(bundleDir, "config.json"), JSON.stringify(spec));
     return spec;
   }
 
@@ -148,6 +150,7 @@ export class ConmonRuntime implements RuntimeDriver {
   }
 
   async start(id: string): Promise<void> {
+    if (path.basename(this.#cli.path) === "runc" && (await startThroughExecFifo(this.#cli.root, id))) return;
     await this.#runOrMap(runtimeArgs.start(this.#cli, id), id);
   }
 
@@ -191,6 +194,11 @@ export class ConmonRuntime implements RuntimeDriver {
     const res = await run(runtimeArgs.delete(this.#cli, id), { allowFailure: true });
     if (res.exitCode !== 0 && !isNotExistMessage(res.stderr)) await this.#runOrMap(runtimeArgs.delete(this.#cli, id), id);
     await fs.rm(path.join(this.socketDir, id), { force: true });
+  }
+
+  async list(): Promise<string[]> {
+    const names = await fs.readdir(this.#cli.root).catch(() => [] as string[]);
+    return names.filter((n) => /^[0-9a-f]{64}$/.test(n));
   }
 
   async pause(id: string): Promise<void> {

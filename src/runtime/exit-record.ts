@@ -67,12 +67,18 @@ export async function isConmonAlive(pid: number, id: string): Promise<boolean> {
   return state !== "Z" && state !== "X";
 }
 
-/** Waits (polling) until conmon has exited, so the log is complete; gives up after timeoutMs. */
+/**
+ * Waits (polling) until conmon has exited, so the log is complete; gives up after timeoutMs.
+ * conmon exits a few ms after it writes the exit file: the first polls come quickly (1, 2, 4 ms)
+ * since every `run --rm` waits on this, later ones every 10 ms.
+ */
 export async function waitForConmonExit(pid: number, id: string, timeoutMs = 2000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  let delay = 1;
   while (await isConmonAlive(pid, id)) {
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 10);
   }
   return true;
 }

@@ -123,6 +123,8 @@ export interface RuntimeDriver {
   readExit(opts: CreateOptions): Promise<ExitInfo | undefined>;
   /** `<runtime> delete --force`; removes the runtime state and cgroup. No error when already gone. */
   delete(id: string): Promise<void>;
+  /** IDs the runtime holds state for (to find state a crash left without a record). */
+  list?(): Promise<string[]>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   /**

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { ExecError } from "../errors/index.js";
+import { trace, tracing } from "./trace.js";
 
 export interface RunOptions {
   /** Bytes written to the child's stdin, then closed. */
@@ -28,6 +29,7 @@ const MAX_CAPTURE = 4 * 1024 * 1024;
 
 /** Runs argv[0] with argv[1..] (no shell) and collects its output. */
 export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (tracing) trace(`exec ${argv.slice(0, 4).join(" ")}`);
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       env: opts.env ?? process.env,
@@ -55,6 +57,7 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     });
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
+      if (tracing) trace(`exec done ${argv.slice(0, 4).join(" ")}`);
       const res = { exitCode: code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
       if (code !== 0 && !opts.allowFailure) reject(new ExecError(argv, code, res.stderr || res.stdout));
       else resolve(res);

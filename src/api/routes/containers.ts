@@ -61,9 +61,21 @@ export function addContainerRoutes(r: Router, svc: ContainerService, images: Ima
     sendJson(ctx.res, 200, out);
   });
 
+  /** --network container:ID: the joined container's directory, whose /etc files are shared (none once it is gone). */
+  const sharedEtcDir = (rec: ContainerRecord): string | undefined => {
+    const mode = rec.hostConfig.networkMode;
+    if (!mode.startsWith("container:")) return undefined;
+    try {
+      const other = svc.find(mode.slice("container:".length));
+      return other ? svc.containerDir(other.id) : undefined;
+    } catch {
+      return undefined; // an ambiguous reference: the container's own paths
+    }
+  };
+
   r.add("GET", "/containers/{id}/json", async (ctx) => {
     const rec = svc.get(ctx.params["id"]!);
-    const body: Record<string, unknown> = toInspect(rec, { containerDir: svc.containerDir(rec.id), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id), net: netView?.(rec) });
+    const body: Record<string, unknown> = toInspect(rec, { containerDir: svc.containerDir(rec.id), etcDir: sharedEtcDir(rec), logPath: svc.logPath(rec.id), binds: bindsOf(rec), graph: svc.graphData(rec.id), net: netView?.(rec) });
     if (ctx.query.bool("size")) {
       const s = await svc.sizes(rec.id);
       body["SizeRw"] = s.sizeRw;

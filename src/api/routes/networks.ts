@@ -21,7 +21,7 @@ export interface NetworkRouteDeps {
 
 const LIST_FILTERS = new Set(["driver", "id", "label", "name", "scope", "type", "dangling"]);
 
-function matchesListFilters(n: NetworkRecord, f: Record<string, string[]>): boolean {
+function matchesListFilters(n: NetworkRecord, f: Record<string, string[]>, dangling: (n: NetworkRecord) => boolean): boolean {
   const any = (k: string, test: (v: string) => boolean) => !f[k]?.length || f[k]!.some(test);
   return (
     any("driver", (v) => n.driver === v) &&
@@ -29,7 +29,7 @@ function matchesListFilters(n: NetworkRecord, f: Record<string, string[]>): bool
     any("name", (v) => n.name.includes(v)) &&
     any("scope", (v) => v === "local") &&
     any("type", (v) => (v === "builtin" ? n.predefined : v === "custom" ? !n.predefined : false)) &&
-    any("dangling", (v) => (v === "true" || v === "1" ? !n.predefined && !Object.keys(n.members).length : true)) &&
+    any("dangling", (v) => (v === "true" || v === "1" ? dangling(n) : true)) &&
     matchesLabels(n.labels, f["label"] ?? [], [])
   );
 }
@@ -48,7 +48,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
   r.add("GET", "/networks", async (ctx) => {
     const f = ctx.query.filters();
     for (const k of Object.keys(f)) if (!LIST_FILTERS.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    sendJson(ctx.res, 200, d.networks.list().filter((n) => matchesListFilters(n, f)).map((n) => view(n, false)));
+    sendJson(ctx.res, 200, d.networks.list().filter((n) => matchesListFilters(n, f, (x) => d.networks.isDangling(x))).map((n) => view(n, false)));
   });
 
   r.add("GET", "/networks/{id}", async (ctx) => {
@@ -79,7 +79,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
     const n = d.networks.get(ctx.params["id"]!);
     const c = d.containers.get(ref);
     const running = c.state.status === "running" || c.state.status === "paused";
-    await d.containers.withLock(c.id, () => d.sandboxes.connect(n.id, { id: c.id, networkMode: c.hostConfig.networkMode, running }, ep));
+    await d.containers.withLock(c.id, () => d.sandboxes.connect(n.id, { id: c.id, name: c.name.replace(/^\//, ""), networkMode: c.hostConfig.networkMode, running }, ep));
     sendNoContent(ctx.res, 200);
   });
 
@@ -89,7 +89,7 @@ export function addNetworkRoutes(r: Router, d: NetworkRouteDeps): void {
     if (!ref) throw new InvalidArgumentError("Container is required");
     const n = d.networks.get(ctx.params["id"]!);
     const c = d.containers.get(ref);
-    await d.containers.withLock(c.id, () => d.sandboxes.disconnect(n.id, c.id));
+    await d.containers.withLock(c.id, () => d.sandboxes.disconnect(n.id, { id: c.id, networkMode: c.hostConfig.networkMode }));
     sendNoContent(ctx.res, 200);
   });
 }

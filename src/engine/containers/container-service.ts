@@ -13,6 +13,8 @@
  *  - exit: conmon writes the exit file; the record is updated before the file
  *    is removed, so an exit is never lost.
  */
+import { applyLiveNetworkChange, etcFilePaths } from "./etc-files.js";
+import type { LiveNetworkChange } from "../networks/container-networks.js";
 import { EventEmitter } from "node:events";
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -22,6 +24,7 @@ import { RuntimeCreateError } from "../../runtime/create-error.js";
 import type { ContainerUser, CreateOptions, RuntimeDriver } from "../../runtime/runtime-driver.js";
 import type { LayerStore } from "../../store/snapshots/snapshotter.js";
 import { directorySize } from "../../store/snapshots/directory-size.js";
+import { trace } from "../../sys/trace.js";
 import type { ContainerStore } from "../../store/metadata/container-store.js";
 import type { ContainerMounts } from "../volumes/container-mounts.js";
 import type { ImageService } from "../images/image-service.js";
@@ -69,6 +72,8 @@ export class ContainerService {
   readonly health: HealthMonitor;
   /** Containers whose runtime state the exit handler has deleted since their last start. */
   private readonly runtimeDeleted = new Set<string>();
+  /** Disk cleanup of removed containers still under way (close() waits for it). */
+  private readonly cleanups = new Set<Promise<void>>();
 
   constructor(private readonly d: ContainerServiceDeps) {
     this.events.setMaxListeners(0);
@@ -198,14 +203,18 @@ export class ContainerService {
       if (!this.d.runtimes.has(runtime)) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
       const rec = newRecord(id, name, image, input, runtime);
       await this.d.network?.onCreate({ id, networkMode: rec.hostConfig.networkMode, endpoints: input.endpoints ?? {} });
+      trace("create: network onCreate done");
       await this.d.layers.prepare(id, image.topChainId);
+      trace("create: snapshot prepared");
       if (this.d.mounts) {
         const r = await this.d.mounts.resolve(rec, (ref) => this.get(ref));
         rec.mountPoints = r.mounts;
         createdVolumes = r.created;
         releaseVolumes = r.release;
       }
+      trace("create: mounts resolved");
       await this.d.store.save(rec);
+      trace("create: record saved");
       releaseVolumes(); // the record references them now
       // The log exists from the start so that an attach made before start holds it open (conmon
       // appends to it); the last lines of an --rm container still reach the client after removal.
@@ -252,26 +261,45 @@ export class ContainerService {
    * Removes everything a container owns; the record goes first so a crash never lists half a container.
    * With `removeVolumes` (rm -v, --rm) its anonymous volumes go too, after the record, so they are no longer in use.
    */
-  private async destroy(id: string, removeVolumes = false): Promise<void> {
+  private async destroy(id: string, removeVolumes = false, unmounted = false): Promise<void> {
     const rec = this.d.store.get(id);
     if (!rec) return;
     if (isRunning(rec.state)) throw new ConflictError(`cannot remove container "/${rec.name}": container is running`);
     const runtime = this.runtimeFor(rec);
-    // the exit handler already deleted the runtime's container (one runc process less on `run --rm`)
+    // the exit handler already deleted the runtime's container, or deletes it once this answer is out
+    // (`run --rm`); `unmounted`: it also unmounted the rootfs (no mountinfo read here)
+    trace("destroy: begin");
     if (!this.runtimeDeleted.delete(id)) await runtime.delete(id).catch(() => {});
-    await this.d.layers.unmount(this.rootfsPath(id));
+    if (!unmounted) await this.d.layers.unmount(this.rootfsPath(id));
+    trace("destroy: unmounted");
     await this.d.store.delete(id);
+    trace("destroy: record deleted");
     await this.d.network?.onRemove(id).catch((e) => this.d.log?.(`network cleanup ${id}: ${e}`));
-    await this.d.layers.remove(id);
+    trace("destroy: network removed");
     await this.d.mounts?.release(rec);
     if (removeVolumes) await this.d.mounts?.removeAnonymous(rec);
-    await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
-    await fs.rm(path.join(this.exitDir(), id), { force: true });
     this.exitGeneration.delete(id);
     this.cancelRestart(id);
     this.health.forget(id);
+    trace("destroy: done");
+    // The container is gone from the API's view: answer now, clean the disk after. A crash before
+    // that cleanup ends is repaired at start (reconcile removes snapshots that have no record;
+    // an exit file without a record is removed when seen).
+    this.inBackground(`cleanup ${id}`, async () => {
+      await this.d.layers.remove(id);
+      await fs.rm(path.join(this.d.execRoot, "containers", id), { recursive: true, force: true });
+      await fs.rm(path.join(this.exitDir(), id), { force: true });
+      trace("destroy: disk cleaned");
+    });
     this.events.emit(`removed:${id}`);
     this.events.emit("event", { type: "container", action: "destroy", id });
+  }
+
+  private inBackground(what: string, fn: () => Promise<void>): void {
+    const p: Promise<void> = fn()
+      .catch((e) => this.d.log?.(`${what}: ${e}`))
+      .finally(() => this.cleanups.delete(p));
+    this.cleanups.add(p);
   }
 
   /**
@@ -297,11 +325,21 @@ export class ContainerService {
     if (mode.startsWith("container:")) {
       const other = this.get(mode.slice("container:".length));
       if (other.state.status !== "running" && other.state.status !== "paused") throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
-      return { nsPath: `/proc/${other.state.pid}/ns/net`, addresses: [], aliases: [] };
+      const files = etcFilePaths(this.d.store.dir(other.id));
+      return { nsPath: `/proc/${other.state.pid}/ns/net`, addresses: [], aliases: [], shared: { hostname: other.config.hostname || other.id.slice(0, 12), ...files } };
     }
     if (!this.d.network) return { addresses: [], aliases: [] };
     const hc = rec.hostConfig;
     return this.d.network.setUp({ id: rec.id, name: rec.name, networkMode: mode, portBindings: hc.portBindings, publishAllPorts: hc.publishAllPorts, exposedPorts: rec.config.exposedPorts });
+  }
+
+  /** A running container was connected to or disconnected from a network: its /etc files follow. */
+  async applyLiveNetworkChange(id: string, change: LiveNetworkChange): Promise<void> {
+    const rec = this.find(id);
+    if (!rec) return;
+    const hc = rec.hostConfig;
+    const hostname = rec.config.hostname || rec.id.slice(0, 12);
+    await applyLiveNetworkChange(this.d.store.dir(rec.id), { dns: hc.dns ?? [], dnsSearch: hc.dnsSearch, dnsOptions: hc.dnsOptions, hostname, change });
   }
 
   async start(ref: string): Promise<void> {
@@ -332,6 +370,7 @@ export class ContainerService {
           setupVolumes: this.d.mounts ? (mounts, rootfs) => this.d.mounts!.setup(cur, mounts, rootfs) : undefined,
         });
         await this.d.store.save({ ...cur, state: toRunning(cur, pid, startedAt), stoppedByUser: false });
+        trace("start: record saved running");
         this.health.start(this.get(cur.id));
         this.events.emit(`start:${cur.id}`);
         this.events.emit("event", { type: "container", action: "start", id: cur.id });
@@ -435,35 +474,100 @@ export class ContainerService {
 
   /** Records an exit that conmon reported; idempotent. */
   async handleExit(id: string): Promise<void> {
+    trace(`exit: handle ${id.slice(0, 12)}`);
     const rec0 = this.d.store.get(id);
     if (!rec0) {
       await fs.rm(path.join(this.exitDir(), id), { force: true }).catch(() => {});
       return;
     }
-    let autoRemove = false;
     await this.lock.run(id, async () => {
       const rec = this.d.store.get(id);
       if (!rec || !isRunning(rec.state)) return;
       const runtime = this.runtimeFor(rec);
-      const exit = await runtime.readExit(this.createOptions(rec));
-      if (!exit) return;
-      await runtime.delete(id).then(
-        () => this.runtimeDeleted.add(id),
-        (e) => this.d.log?.(`runtime delete ${id}: ${e}`),
+      const unmount = () => this.d.layers.unmount(this.rootfsPath(id));
+      // conmon writes the exit file once the container's process is gone: the rootfs unmount starts
+      // while readExit waits for conmon itself to exit (so the log is complete) and looks for an OOM kill.
+      const exitFileThere = await fs.access(path.join(this.exitDir(), id)).then(
+        () => true,
+        () => false,
       );
-      await this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`));
-      await this.d.layers.unmount(this.rootfsPath(id)).catch((e) => this.d.log?.(`unmount ${id}: ${e}`));
+      const earlyUnmount = exitFileThere ? unmount() : undefined;
+      earlyUnmount?.catch(() => {}); // awaited below
+      const exit = await runtime.readExit(this.createOptions(rec));
+      if (!exit) {
+        await earlyUnmount?.catch(() => {});
+        return;
+      }
+      trace("exit: exit read");
+      // The process is gone: the runtime's state, the network namespace and the root filesystem
+      // are independent of each other, so they go at the same time. Processes left in the cgroup
+      // (a container without a PID namespace of its own) keep the rootfs busy until `runtime delete`
+      // has killed them: then the unmount is tried again.
+      const autoRemove = rec.hostConfig.autoRemove;
+      let deleting: Promise<boolean> | undefined;
+      const runtimeDelete = () =>
+        (deleting ??= runtime.delete(id).then(
+          () => true,
+          (e) => {
+            this.d.log?.(`runtime delete ${id}: ${e}`);
+            return false;
+          },
+        ));
+      // An auto-removed container is removed next and its ID never used again: its runtime state
+      // (cgroup, state dir) goes after the answer (see below). Other containers delete it now,
+      // alongside the rest.
+      if (!autoRemove) void runtimeDelete();
+      const [, unmounted] = await Promise.all([
+        this.d.network?.tearDown(id).catch((e) => this.d.log?.(`network teardown ${id}: ${e}`)),
+        (earlyUnmount ?? unmount())
+          .catch(() => runtimeDelete().then(unmount))
+          .then(
+            () => true,
+            (e) => {
+              this.d.log?.(`unmount ${id}: ${e}`);
+              return false;
+            },
+          ),
+      ]);
+      if (autoRemove) {
+        // A crash before the background delete ends is repaired at start (reconcile deletes stopped
+        // runtime containers that have no record).
+        this.runtimeDeleted.add(id);
+      } else if (await runtimeDelete()) {
+        this.runtimeDeleted.add(id);
+      }
+      trace("exit: runtime deleted, network torn down, unmounted");
       await this.d.mounts?.release(rec);
-      await this.d.store.save({ ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) });
+      const exited: ContainerRecord = { ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) };
+      // An auto-removed container's record is deleted next: writing (and syncing) it first would buy
+      // nothing, as the exit file stays until the record is gone and a crash in between handles the exit again.
+      if (autoRemove) this.d.store.remember(exited);
+      else await this.d.store.save(exited);
+      trace("exit: record saved");
       this.health.stop(id);
-      await fs.rm(path.join(this.exitDir(), id), { force: true });
+      if (!autoRemove) await fs.rm(path.join(this.exitDir(), id), { force: true });
       this.bumpExit(id);
       this.events.emit("event", { type: "container", action: "die", id, exitCode: exit.exitCode });
-      autoRemove = rec.hostConfig.autoRemove;
       const ranMs = exit.finishedAt.getTime() - Date.parse("startedAt" in rec.state ? rec.state.startedAt : rec.created);
-      if (!autoRemove) this.scheduleRestart(id, { exitCode: exit.exitCode, ranMs, daemonStarting: false });
+      if (!autoRemove) {
+        this.scheduleRestart(id, { exitCode: exit.exitCode, ranMs, daemonStarting: false });
+        return;
+      }
+      try {
+        await this.destroy(id, true, unmounted);
+      } catch (e) {
+        this.d.log?.(`auto-remove ${id}: ${e}`);
+        // the container stays, exited: its record is made durable and the exit file goes, as for any exit
+        if (this.d.store.get(id)) await this.d.store.save(this.d.store.get(id)!);
+        await fs.rm(path.join(this.exitDir(), id), { force: true });
+      } finally {
+        // after the answers have been written: spawning runc blocks the event loop for a few ms
+        this.inBackground(`runtime delete ${id}`, async () => {
+          await new Promise((r) => setImmediate(r));
+          await runtimeDelete();
+        });
+      }
     });
-    if (autoRemove) await this.lock.run(id, () => this.destroy(id, true)).catch((e) => this.d.log?.(`auto-remove ${id}: ${e}`));
   }
 
   /** Applies the container's restart policy after an exit (or at daemon start). */
@@ -577,16 +681,26 @@ export class ContainerService {
       if (rec.state.status === "exited") this.scheduleRestart(rec.id, { exitCode: rec.state.exitCode, ranMs: 0, daemonStarting: true });
     }
     await this.d.mounts?.unmountOrphans();
+    // runtime state without a record: an auto-removal whose background `runtime delete` a crash interrupted
+    for (const runtime of new Set(this.d.runtimes.values())) {
+      for (const id of (await runtime.list?.().catch(() => [] as string[])) ?? []) {
+        if (this.d.store.get(id)) continue;
+        const st = await runtime.state(id).catch(() => undefined);
+        if (st?.status === "stopped") await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
+      }
+    }
     // snapshots without a record: left over from a create interrupted by a crash
     for (const key of await this.d.layers.listActive()) {
       if (!this.d.store.get(key)) await this.d.layers.remove(key).catch(() => {});
     }
   }
 
-  close(): void {
+  /** Stops watching; resolves when the disk cleanup of removed containers has finished. */
+  async close(): Promise<void> {
     this.exits.stop();
     this.health.close();
     for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
+    while (this.cleanups.size) await Promise.all([...this.cleanups]);
   }
 }
 

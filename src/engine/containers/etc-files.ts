@@ -7,7 +7,8 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { containerHosts as networkHosts } from "../../network/hosts-file.js";
+import { containerHosts as networkHosts, ownHostNames, withOwnAddress, withoutOwnLines } from "../../network/hosts-file.js";
+import type { LiveNetworkChange } from "../networks/container-networks.js";
 import { containerResolvConf as networkResolvConf } from "../../network/resolv-conf.js";
 
 export interface EtcFiles {
@@ -86,7 +87,7 @@ export interface EtcFileOptions {
   dnsOptions?: string[];
   /** The container's addresses on its networks (none: no network). */
   addresses?: string[];
-  /** Network aliases, listed on the container's own /etc/hosts line. */
+  /** Extra names for the container's own /etc/hosts lines. Never its network aliases: Docker 20.10 does not list them (the embedded DNS answers them). */
   aliases?: string[];
   /** User-defined networks: the embedded DNS server, the only nameserver. */
   embeddedDns?: string;
@@ -109,4 +110,26 @@ export async function writeEtcFiles(containerDir: string, opts: EtcFileOptions):
   await fs.writeFile(p.hostsPath, hosts);
   await fs.writeFile(p.resolvConfPath, resolv);
   return p;
+}
+
+/**
+ * A running container was connected or disconnected live: resolv.conf names
+ * the embedded DNS server it reaches now, /etc/hosts gains the new address
+ * or loses its own lines as Docker's does. In place (not a rename): the files
+ * are bind-mounted into the container.
+ */
+export async function applyLiveNetworkChange(
+  containerDir: string,
+  o: Pick<EtcFileOptions, "dns" | "dnsSearch" | "dnsOptions"> & { hostname: string; domainname?: string; change: LiveNetworkChange },
+): Promise<void> {
+  const p = etcFilePaths(containerDir);
+  if (o.change.embeddedDnsChanged) {
+    const hostResolv = await readOr("/etc/resolv.conf", "");
+    await fs.writeFile(p.resolvConfPath, networkResolvConf(hostResolv, { dns: o.dns, dnsSearch: o.dnsSearch, dnsOptions: o.dnsOptions, embeddedDns: o.change.embeddedDns }));
+  }
+  const names = ownHostNames(o.hostname, o.domainname);
+  let hosts = await readOr(p.hostsPath, "");
+  if (o.change.connected) hosts = withOwnAddress(hosts, o.change.connected, names);
+  if (o.change.disconnected) hosts = withoutOwnLines(hosts, names);
+  await fs.writeFile(p.hostsPath, hosts);
 }

@@ -97,6 +97,7 @@ export function buildSpecInput(args: {
     capAdd: hc.capAdd ?? [],
     capDrop: hc.capDrop ?? [],
     privileged: hc.privileged,
+    ...(hc.sysctls ? { sysctls: hc.sysctls } : {}),
     noNewPrivileges: hasNoNewPrivileges(hc.securityOpt),
     ulimits: hc.ulimits,
     init: hc.init === true,

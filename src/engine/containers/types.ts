@@ -85,6 +85,8 @@ export interface HostConfigSpec {
   publishAllPorts?: boolean;
   dnsSearch?: string[];
   dnsOptions?: string[];
+  /** --sysctl / compose `sysctls`: namespaced kernel parameters, applied by the runtime (runc refuses the others at start). */
+  sysctls?: Record<string, string>;
   init: boolean | null;
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   securityOpt: string[] | null;

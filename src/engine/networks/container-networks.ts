@@ -20,7 +20,7 @@ import { Firewall, type FirewallState } from "../../network/firewall.js";
 import { allocateAddress } from "../../network/ipam.js";
 import { formatIp, macForIp, parseCidr, parseIp } from "../../network/ipv4.js";
 import { PortInUseError, PortReservations } from "../../network/port-reservations.js";
-import { addInterfaces, createSandbox, destroySandbox, newVethName, removeInterfaces, sandboxExists, type InterfaceSpec } from "../../network/sandbox.js";
+import { addInterfaces, createSandbox, destroySandbox, newVethName, removeInterfaces, sandboxExists, setDefaultRoute, type InterfaceSpec } from "../../network/sandbox.js";
 import { removeBridge } from "../../network/bridge-device.js";
 import type { NetworkService } from "./network-service.js";
 import { portWants } from "./port-spec.js";
@@ -38,6 +38,13 @@ export interface ContainerNetInput {
 
 export class NetworkStartError extends Error {}
 
+export interface LiveNetworkChange {
+  embeddedDns: string | undefined;
+  embeddedDnsChanged: boolean;
+  connected?: string;
+  disconnected?: string;
+}
+
 const TEARDOWN_DELAY_MS = 100;
 
 export class ContainerNetworks {
@@ -53,6 +60,13 @@ export class ContainerNetworks {
   private fwQueue: Promise<void> = Promise.resolve();
   /** Called when endpoints change (the embedded DNS answers from them). */
   onEndpointsChanged: () => void = () => {};
+  /**
+   * Called after a running container was connected to or disconnected from a
+   * network, for its /etc files: the embedded DNS server it reaches now
+   * (undefined: none; resolv.conf follows it as Docker's rebuildDNS does),
+   * whether that changed, and the address gained or lost (/etc/hosts).
+   */
+  onLiveChange: (containerId: string, change: LiveNetworkChange) => Promise<void> = async () => {};
 
   constructor(private readonly nets: NetworkService, private readonly execRoot: string, private readonly log: (m: string) => void = () => {}) {
     this.firewall = new Firewall(nets.cfg.chainPrefix);
@@ -159,7 +173,15 @@ export class ContainerNetworks {
       const pnet = this.nets.find(primary);
       if (!pnet) throw new NotFoundError(`network ${primary} not found`);
       const nets = this.nets.membershipsOf(c.id).sort((a, b) => (a.id === pnet.id ? -1 : b.id === pnet.id ? 1 : a.created.localeCompare(b.created)));
-      if (!nets.some((n) => n.id === pnet.id)) nets.unshift(pnet);
+      if (!nets.some((n) => n.id === pnet.id)) {
+        if (nets.length && (!pnet.predefined || pnet.departed?.includes(c.id))) {
+          // disconnected from its mode's network: starts on its other networks only
+        } else {
+          // Docker: a container left with no network at all starts on its mode's network again
+          if (pnet.departed?.includes(c.id)) await this.nets.setDeparted(pnet.id, c.id, false);
+          nets.unshift(pnet);
+        }
+      }
       const endpoints = nets.map((n, i) => this.newEndpoint(n, n.members[c.id] ?? { aliases: [] }, `eth${i}`));
       const wants = portWants(c.portBindings, c.publishAllPorts ?? false, c.exposedPorts);
       let hostPorts: number[];
@@ -171,7 +193,8 @@ export class ContainerNetworks {
         }
         throw e;
       }
-      const ports: PublishedPort[] = wants.map((w, i) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: hostPorts[i]!, containerPort: w.containerPort, containerIp: endpoints[0]!.ip }));
+      const gw = this.gatewayEndpoint(endpoints);
+      const ports: PublishedPort[] = wants.map((w, i) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: hostPorts[i]!, containerPort: w.containerPort, containerIp: (gw ?? endpoints[0]!).ip }));
       // a fresh name per start: the previous start's namespace may still be being torn down in the background
       const key = `${c.id.slice(0, 12)}-${randomBytes(4).toString("hex")}`;
       const st: SandboxState = { containerId: c.id, nsPath: path.join(this.nsDir(), key), endpoints, ports };
@@ -179,7 +202,7 @@ export class ContainerNetworks {
       // The kernel work (namespace, veths, rules) runs while the start mounts the rootfs and writes
       // the bundle; the start awaits `ready` just before the runtime joins the namespace.
       const ready = (async () => {
-        await createSandbox(st.nsPath, endpoints.map((e, i) => this.ifaceSpec(e, i === 0 && !this.nets.byId(e.networkId)!.internal)));
+        await createSandbox(st.nsPath, endpoints.map((e) => this.ifaceSpec(e, e === gw)));
         await writeJsonAtomic(this.stateFile(st), st);
         if (ports.length) await this.applyFirewall();
       })();
@@ -193,16 +216,43 @@ export class ContainerNetworks {
       this.onEndpointsChanged();
       for (const e of endpoints) this.nets.onEvent("connect", this.nets.byId(e.networkId)!, c.id);
       const first = endpoints[0]!;
-      const user = !pnet.predefined;
       return {
         nsPath: st.nsPath,
         addresses: endpoints.map((e) => e.ip),
         aliases: [],
-        embeddedDns: user ? first.gateway : undefined,
+        embeddedDns: this.embeddedDnsOf(st),
         gateway: first.gateway,
         ready,
       };
     });
+  }
+
+  /**
+   * The endpoint that gives the container its way out (default route,
+   * published ports): Docker's rule, "the first non-internal network in
+   * lexical order"; none when all are internal.
+   */
+  private gatewayEndpoint(endpoints: Endpoint[]): Endpoint | undefined {
+    const out = endpoints.filter((e) => !this.nets.byId(e.networkId)?.internal);
+    const name = (e: Endpoint) => this.nets.byId(e.networkId)?.name ?? "";
+    return out.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0))[0];
+  }
+
+  /** After a live connect/disconnect: the default route and published ports follow the gateway endpoint. */
+  private async moveExternalConnectivity(st: SandboxState, before: Endpoint | undefined): Promise<void> {
+    const after = this.gatewayEndpoint(st.endpoints);
+    if (after === before) return;
+    await setDefaultRoute(st.nsPath, after ? { gateway: after.gateway, ifname: after.ifname } : undefined);
+    if (after && st.ports.length) {
+      st.ports = st.ports.map((p) => ({ ...p, containerIp: after.ip }));
+      await writeJsonAtomic(this.stateFile(st), st);
+      await this.applyFirewall();
+    }
+  }
+
+  /** The embedded DNS server a sandbox reaches: the gateway of its first user-defined network (the default bridge has none). */
+  private embeddedDnsOf(st: SandboxState): string | undefined {
+    return st.endpoints.find((e) => !this.nets.byId(e.networkId)?.predefined)?.gateway;
   }
 
   private ifaceSpec(e: Endpoint, withRoute: boolean): InterfaceSpec {
@@ -277,16 +327,23 @@ export class ContainerNetworks {
 
   // ---- connect / disconnect ------------------------------------------------
 
-  async connect(netRef: string, c: { id: string; networkMode: string; running: boolean }, req: EndpointRequest): Promise<void> {
+  async connect(netRef: string, c: { id: string; name: string; networkMode: string; running: boolean }, req: EndpointRequest): Promise<void> {
     const n = this.nets.get(netRef);
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
     const mode = c.networkMode;
     if (mode === "host" || mode === "none" || mode.startsWith("container:")) {
       throw new ForbiddenError(`container sharing network namespace with another container or host cannot be connected to any other network`);
     }
-    if (n.members[c.id]) throw new ForbiddenError(`endpoint with name ${c.id.slice(0, 12)} already exists in network ${n.name}`);
+    const already = n.members[c.id] || this.nets.impliedMember(n, c.id, mode);
+    if (already && c.running) throw new ForbiddenError(`endpoint with name ${c.name} already exists in network ${n.name}`);
     const m = checkMember(n, req);
-    await this.nets.setMember(n.id, c.id, m);
+    if (already) {
+      // a stopped member: Docker takes the new endpoint settings (aliases, --ip) for its next start
+      if (n.members[c.id]) await this.nets.setMember(n.id, c.id, m);
+      return;
+    }
+    if (n.departed?.includes(c.id) && !m.macAddress) await this.nets.setDeparted(n.id, c.id, false);
+    else await this.nets.setMember(n.id, c.id, m);
     if (!c.running) return;
     await this.nets.lock.run("sandboxes", async () => {
       await this.building.get(c.id);
@@ -296,33 +353,50 @@ export class ContainerNetworks {
       try {
         await addInterfaces(st.nsPath, [this.ifaceSpec(e, false)]);
       } catch (err) {
-        await this.nets.setMember(n.id, c.id, undefined);
+        if (n.members[c.id]) await this.nets.setMember(n.id, c.id, undefined);
+        else await this.nets.setDeparted(n.id, c.id, true);
         throw err;
       }
+      const dnsBefore = this.embeddedDnsOf(st);
+      const gwBefore = this.gatewayEndpoint(st.endpoints);
       st.endpoints.push(e);
       await writeJsonAtomic(this.stateFile(st), st);
+      await this.moveExternalConnectivity(st, gwBefore);
       this.onEndpointsChanged();
       this.nets.onEvent("connect", n, c.id);
+      const dnsNow = this.embeddedDnsOf(st);
+      const change = { embeddedDns: dnsNow, embeddedDnsChanged: dnsNow !== dnsBefore, connected: e.ip };
+      await this.onLiveChange(c.id, change).catch((err) => this.log(`/etc files of ${c.id}: ${err}`));
     });
   }
 
-  async disconnect(netRef: string, containerId: string): Promise<void> {
+  async disconnect(netRef: string, c: { id: string; networkMode: string }): Promise<void> {
+    const containerId = c.id;
     const n = this.nets.get(netRef);
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
-    if (!n.members[containerId]) throw new FailedPreconditionError(`container ${containerId} is not connected to network ${n.name}`);
+    const implied = this.nets.impliedMember(n, containerId, c.networkMode);
+    if (!n.members[containerId] && !implied) throw new FailedPreconditionError(`container ${containerId} is not connected to the network ${n.name}`);
     await this.nets.lock.run("sandboxes", async () => {
       await this.building.get(containerId);
       const st = this.sandboxes.get(containerId);
       const e = st?.endpoints.find((x) => x.networkId === n.id);
       if (st && e) {
+        const dnsBefore = this.embeddedDnsOf(st);
+        const gwBefore = this.gatewayEndpoint(st.endpoints);
         await removeInterfaces([e.vethHost]);
         st.endpoints = st.endpoints.filter((x) => x !== e);
         await writeJsonAtomic(this.stateFile(st!), st);
+        await this.moveExternalConnectivity(st, gwBefore);
         this.onEndpointsChanged();
         this.nets.onEvent("disconnect", n, containerId);
+        const dnsNow = this.embeddedDnsOf(st);
+        const change = { embeddedDns: dnsNow, embeddedDnsChanged: dnsNow !== dnsBefore, disconnected: e.ip };
+        await this.onLiveChange(containerId, change).catch((err) => this.log(`/etc files of ${containerId}: ${err}`));
       }
     });
-    await this.nets.setMember(n.id, containerId, undefined);
+    if (n.members[containerId]) await this.nets.setMember(n.id, containerId, undefined);
+    // membership by mode is not recorded; leaving it is (a later start must not put it back)
+    if (n.predefined && primaryNetworkName(c.networkMode) === n.name) await this.nets.setDeparted(n.id, containerId, true);
   }
 
   // ---- daemon stop -----------------------------------------------------------

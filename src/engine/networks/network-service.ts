@@ -19,6 +19,7 @@ import { pickSubnet, type AddressPool } from "../../network/ipam.js";
 import { contains, formatCidr, formatIp, overlaps, parseCidr, parseIp, type Subnet } from "../../network/ipv4.js";
 import { withSubnetLock } from "../../network/subnet-lock.js";
 import type { NetworkStore } from "../../store/metadata/network-store.js";
+import { primaryNetworkName } from "./membership.js";
 import type { MemberConfig, NetworkRecord } from "./types.js";
 
 export interface NetworkConfig {
@@ -226,13 +227,14 @@ export class NetworkService {
     });
   }
 
-  /** Removes user networks no container is connected to; `until` and `label` filters as Docker. */
+  /** Removes user networks no running container is connected to; `until` and `label` filters as Docker. */
   async prune(filters: Record<string, string[]>): Promise<string[]> {
     for (const k of Object.keys(filters)) if (k !== "until" && k !== "label" && k !== "label!") throw new InvalidArgumentError(`invalid filter '${k}'`);
     const until = (filters["until"] ?? []).map(parseUntil);
     const removed: string[] = [];
     for (const n of this.list()) {
-      if (n.predefined || Object.keys(n.members).length) continue;
+      // as Docker: only running containers' endpoints keep a network; stopped members do not
+      if (n.predefined || (this.hooks?.activeOn(n.id) ?? []).length) continue;
       if (until.some((t) => Date.parse(n.created) >= t)) continue;
       if (!matchesLabels(n.labels, filters["label"] ?? [], filters["label!"] ?? [])) continue;
       await this.remove(n.id).then(() => removed.push(n.name), (e) => this.log(`prune ${n.name}: ${e}`));
@@ -253,12 +255,37 @@ export class NetworkService {
     });
   }
 
+  /** Records that a container left (or rejoined) the default bridge its mode implies. */
+  async setDeparted(networkId: string, containerId: string, departed: boolean): Promise<void> {
+    await this.lock.run("networks", async () => {
+      const n = this.store.get(networkId);
+      if (!n) return;
+      const was = n.departed ?? [];
+      if (was.includes(containerId) === departed) return;
+      const next = departed ? [...was, containerId] : was.filter((x) => x !== containerId);
+      const rec: NetworkRecord = { ...n, departed: next };
+      if (!next.length) delete rec.departed;
+      await this.store.save(rec);
+    });
+  }
+
+  /** Whether a container is on `n` by its mode alone (the default bridge, not left). */
+  impliedMember(n: NetworkRecord, containerId: string, networkMode: string): boolean {
+    return n.predefined && n.driver === "bridge" && primaryNetworkName(networkMode) === n.name && !n.departed?.includes(containerId);
+  }
+
+  /** Docker's "dangling": a user network no running container has an endpoint on. */
+  isDangling(n: NetworkRecord): boolean {
+    return !n.predefined && !(this.hooks?.activeOn(n.id) ?? []).length;
+  }
+
   membershipsOf(containerId: string): NetworkRecord[] {
     return this.list().filter((n) => n.members[containerId]);
   }
 
   async forgetContainer(containerId: string): Promise<void> {
     for (const n of this.membershipsOf(containerId)) await this.setMember(n.id, containerId, undefined);
+    for (const n of this.list()) if (n.departed?.includes(containerId)) await this.setDeparted(n.id, containerId, false);
   }
 }
 

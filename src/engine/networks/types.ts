@@ -35,6 +35,12 @@ export interface NetworkRecord {
   /** "bridge", "host" or "none": created by berthd, cannot be removed. */
   predefined: boolean;
   members: Record<string, MemberConfig>;
+  /**
+   * Default bridge only: containers whose mode implies this network (bridge,
+   * default) but that were disconnected from it. Membership by mode is not
+   * recorded (a record write per `run --rm`), so leaving it is.
+   */
+  departed?: string[];
 }
 
 export interface Endpoint {
@@ -77,11 +83,18 @@ export interface NetworkSetup {
   nsPath?: string;
   /** The container's own addresses (for /etc/hosts). */
   addresses: string[];
+  /** Extra /etc/hosts names: always empty, network aliases are not listed there (Docker 20.10). */
   aliases: string[];
   /** Set on user-defined networks: the embedded DNS server's address. */
   embeddedDns?: string;
   /** The host's address on the container's first network (--add-host host-gateway). */
   gateway?: string;
+  /**
+   * --network container:ID: that container's /etc/hostname, /etc/hosts,
+   * /etc/resolv.conf and hostname, shared as Docker shares them (nothing of
+   * its own is written).
+   */
+  shared?: { hostname: string; hostnamePath: string; hostsPath: string; resolvConfPath: string };
   /** Resolves when the namespace is ready to be joined (built in the background meanwhile). */
   ready?: Promise<void>;
 }

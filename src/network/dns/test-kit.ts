@@ -156,9 +156,13 @@ export class FakeUpstream {
     private behaviour: UpstreamBehaviour,
   ) {}
 
-  async start(): Promise<this> {
+  /** Port 0 picks a free one; 53 for a server a container's --dns can name. */
+  async start(port = 0): Promise<this> {
     this.udp = dgram.createSocket("udp4");
-    await new Promise<void>((r) => this.udp!.bind(0, this.address, () => r()));
+    await new Promise<void>((r, j) => {
+      this.udp!.once("error", j);
+      this.udp!.bind(port, this.address, () => r());
+    });
     this.port = this.udp.address().port;
     this.udp.on("message", (m, rinfo) => {
       this.seen.push({ transport: "udp", query: m });

@@ -75,6 +75,15 @@ export class ContainerStore {
     this.byName.set(rec.name, rec.id);
   }
 
+  /**
+   * Changes the in-memory record only, leaving the file as it was: for an
+   * auto-removed container's exit, whose record is deleted next (a crash in
+   * between finds the old record and the exit file, and handles the exit again).
+   */
+  remember(rec: ContainerRecord): void {
+    if (this.byId.has(rec.id)) this.byId.set(rec.id, rec);
+  }
+
   /** Removes the record first (so a crash leaves no half container listed), then the directory. */
   async delete(id: string): Promise<void> {
     const rec = this.byId.get(id);
