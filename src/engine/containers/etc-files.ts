@@ -25,51 +25,6 @@ export function etcFilePaths(containerDir: string): EtcFiles {
   };
 }
 
-const DEFAULT_DNS = ["8.8.8.8", "8.8.4.4"];
-
-/**
- * The host's resolv.conf without loopback resolvers (127.0.0.0/8, ::1): a
- * container in its own network namespace cannot reach the host's loopback, so
- * Docker drops them and falls back to public resolvers when none remain.
- */
-export function containerResolvConf(hostResolvConf: string, dnsOverride: string[] = []): string {
-  const lines = hostResolvConf.split("\n");
-  const kept: string[] = [];
-  let servers = 0;
-  for (const line of lines) {
-    const m = /^\s*nameserver\s+(\S+)/.exec(line);
-    if (m) {
-      const addr = m[1]!;
-      if (dnsOverride.length || addr.startsWith("127.") || addr === "::1") continue;
-      servers++;
-    }
-    if (line.trim() !== "") kept.push(line);
-  }
-  for (const d of dnsOverride) {
-    kept.push(`nameserver ${d}`);
-    servers++;
-  }
-  if (servers === 0) for (const d of DEFAULT_DNS) kept.push(`nameserver ${d}`);
-  return kept.join("\n") + "\n";
-}
-
-export function containerHosts(hostname: string, extraHosts: string[] = []): string {
-  const lines = [
-    "127.0.0.1\tlocalhost",
-    "::1\tlocalhost ip6-localhost ip6-loopback",
-    "fe00::0\tip6-localnet",
-    "ff00::0\tip6-mcastprefix",
-    "ff02::1\tip6-allnodes",
-    "ff02::2\tip6-allrouters",
-  ];
-  for (const eh of extraHosts) {
-    const i = eh.indexOf(":");
-    if (i > 0) lines.push(`${eh.slice(i + 1)}\t${eh.slice(0, i)}`);
-  }
-  if (hostname) lines.push(`127.0.1.1\t${hostname}`);
-  return lines.join("\n") + "\n";
-}
-
 async function readOr(file: string, fallback: string): Promise<string> {
   try {
     return await fs.readFile(file, "utf8");
@@ -101,7 +56,7 @@ export async function writeEtcFiles(containerDir: string, opts: EtcFileOptions):
   const hostResolv = await readOr("/etc/resolv.conf", "");
   const addresses = opts.addresses ?? [];
   const hosts = opts.hostNetwork
-    ? await readOr("/etc/hosts", containerHosts(os.hostname()))
+    ? await readOr("/etc/hosts", networkHosts({ hostname: os.hostname(), addresses: ["127.0.1.1"] }))
     : // Docker's layout; with no address (--network none) there is no hostname line, as in Docker
       networkHosts({ hostname: opts.hostname, addresses, aliases: opts.aliases, extraHosts: opts.extraHosts, hostGatewayIp: opts.hostGatewayIp });
   const custom = opts.dns.length || opts.dnsSearch?.length || opts.dnsOptions?.length;
