@@ -14,12 +14,11 @@
 import type { Readable } from "node:stream";
 import type { DeferredSync, SyncOptions } from "../../durable/deferred-sync.js";
 import { NotFoundError } from "../../errors/index.js";
-import { MediaType } from "../../oci/media-types.js";
 import { topChainId, type ImageRecord, type LayerRecord } from "../../store/metadata/image-record.js";
 import type { ImageContext } from "./image-deps.js";
 import type { HistoryEntry, ImageConfigDocument, ImageRunConfig } from "./image-service.js";
 import { readConfig } from "./image-view.js";
-import { ingestPlainLayer, registerLocalImage } from "./local-image.js";
+import { ingestPlainLayer, plainLayerRecord, registerLocalImage } from "./local-image.js";
 
 export interface BuildStepInput {
   /** The previous step's image ID, or null for the empty rootfs of `FROM scratch`. */
@@ -48,14 +47,7 @@ export interface BuildStepInput {
 /** The layer tar went to the content store only (its digest is the diffId); the snapshot's upper dir becomes the layer. */
 async function adoptedLayer(ctx: ImageContext, blob: { digest: string; size: number }, key: string, parentChainId: string | null, sync: SyncOptions): Promise<LayerRecord> {
   const applied = await ctx.layers.adoptSnapshot!(key, parentChainId, blob.digest, blob.size, sync);
-  return {
-    blobDigest: blob.digest,
-    blobMediaType: MediaType.ociLayer,
-    blobSize: blob.size,
-    diffId: applied.diffId,
-    chainId: applied.chainId,
-    size: await ctx.layers.layerSize(applied.chainId),
-  };
+  return plainLayerRecord(ctx, blob, applied);
 }
 
 /**

@@ -37,6 +37,15 @@ export async function ingestPlainLayer(ctx: ImageContext, tar: Readable, parentC
   if (blob.digest !== applied.diffId) {
     throw new InvalidArgumentError(`layer digest ${blob.digest} differs from the unpacked diff ID ${applied.diffId}`);
   }
+  return plainLayerRecord(ctx, blob, applied);
+}
+
+/** The record of an uncompressed (OCI tar) layer whose blob is `blob` and whose unpacked form is `applied`. */
+export async function plainLayerRecord(
+  ctx: ImageContext,
+  blob: { digest: string; size: number },
+  applied: { diffId: string; chainId: string },
+): Promise<LayerRecord> {
   return {
     blobDigest: blob.digest,
     blobMediaType: MediaType.ociLayer,
