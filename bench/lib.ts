@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { BERTHD, DOCKER, runCmd, type CmdResult } from "../test/integration/harness.js";
+import { BERTHD, BERTHD_NODE_FLAGS, DOCKER, runCmd, type CmdResult } from "../test/integration/harness.js";
 
 export function argNum(flag: string, dflt: number): number {
   const i = process.argv.indexOf(flag);
@@ -73,7 +73,7 @@ export function benchNetFlags(root: string): string[] {
 export async function startBerth(root: string): Promise<Engine> {
   const socket = path.join(root, "berth.sock");
   await fs.writeFile(path.join(root, "daemon.json"), "{}\n");
-  const proc = spawn(process.execPath, [BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json"), ...benchNetFlags(root)], { stdio: "ignore" });
+  const proc = spawn(process.execPath, [...BERTHD_NODE_FLAGS, BERTHD, "-H", `unix://${socket}`, "--data-root", path.join(root, "data"), "--exec-root", path.join(root, "run"), "--cgroup-parent", "berth-bench", "--config-file", path.join(root, "daemon.json"), ...benchNetFlags(root)], { stdio: "ignore" });
   await waitUp(socket);
   return { name: "berthd", socket, proc, env: { DOCKER_HOST: `unix://${socket}`, BERTH_HOST: `unix://${socket}` } };
 }

@@ -14,7 +14,7 @@ BERTH="node dist/src/cli/main.js"
 if ! $BERTH version >/dev/null 2>&1; then
   mkdir -p /var/log/berth
   echo "quickstart: starting berthd (log: /var/log/berth/berthd.log)" >&2
-  setsid node dist/src/daemon/main.js -H "unix://$SOCK" </dev/null >>/var/log/berth/berthd.log 2>&1 &
+  setsid node --initial-old-space-size=64 dist/src/daemon/main.js -H "unix://$SOCK" </dev/null >>/var/log/berth/berthd.log 2>&1 &
   for _ in $(seq 1 100); do
     $BERTH version >/dev/null 2>&1 && break
     sleep 0.1

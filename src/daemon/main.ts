@@ -1,9 +1,13 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 /**
  * berthd: the daemon. Loads its configuration, locks the data root, builds
  * the engine (compose.ts), and serves the Docker Engine API on a unix
  * socket. SIGTERM/SIGINT close the socket and exit without touching the
  * containers: conmon keeps them running, and the next berthd reconciles.
+ * The #! line's --initial-old-space-size=64: V8's small default old space
+ * makes the socket buffers of a large request body (a build context) set off
+ * a mark-compact every ~15 MB; launchers that run `node main.js` pass the same
+ * flag (BERTHD_NODE_FLAGS in test/integration/harness.ts).
  */
 import { promises as fs } from "node:fs";
 import net from "node:net";
