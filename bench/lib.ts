@@ -1,14 +1,15 @@
 /**
- * Shared pieces of the benchmarks in bench/ (registry.ts, ops.ts): a private
+ * Shared pieces of the benchmarks in bench/: a private
  * berthd and a private dockerd (Debian's docker.io) on their own sockets and
- * data roots, timing, medians, and the cleanup every bench does in `finally`.
+ * data roots, the same busybox seeded into both, timing, medians, the cleanup
+ * every bench does in `finally`, and the entry-point runner.
  * Same conventions as bench/engine-core.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { BERTHD, BERTHD_NODE_FLAGS, DOCKER, runCmd, type CmdResult } from "../test/integration/harness.js";
+import { BERTHD, BERTHD_NODE_FLAGS, busyboxTar, DOCKER, runCmd, type CmdResult } from "../test/integration/harness.js";
 
 export function argNum(flag: string, dflt: number): number {
   const i = process.argv.indexOf(flag);
@@ -129,4 +130,27 @@ export function reporter(name: string) {
       await fs.writeFile(path.join(process.cwd(), "bench", `last-${name}.txt`), lines.join("\n") + "\n").catch(() => {});
     },
   };
+}
+
+/**
+ * The same busybox:latest (same image ID) in berthd and, when it runs, in
+ * dockerd: imported into berthd from the offline rootfs, saved, and the
+ * archive loaded into dockerd.
+ */
+export async function seedBusybox(root: string, berth: Engine, docker: Engine | undefined): Promise<void> {
+  await must(cli(berth, ["import", await busyboxTar(), "busybox:latest"]), "import into berthd");
+  const archive = path.join(root, "bb.tar");
+  await must(cli(berth, ["save", "-o", archive, "busybox:latest"]), "save from berthd");
+  if (docker) await must(cli(docker, ["load", "-i", archive]), "load into dockerd");
+}
+
+/** Runs a bench's main and exits with its outcome (a leftover handle never keeps a finished bench alive). */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

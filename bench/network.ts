@@ -18,8 +18,8 @@ import { spawn } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BERTHD, busyboxTar, runCmd } from "../test/integration/harness.js";
-import { argNum, cleanup, cli, median, must, reporter, sleep, timeIt, waitUp, type Engine } from "./lib.js";
+import { BERTHD, runCmd } from "../test/integration/harness.js";
+import { argNum, cleanup, cli, median, must, reporter, seedBusybox, sleep, timeIt, waitUp, type Engine } from "./lib.js";
 
 const RUNS = argNum("--runs", 15);
 const MB = argNum("--mb", 1000);
@@ -115,10 +115,7 @@ async function main(): Promise<void> {
   try {
     berth = await startBerthNet(root);
     docker = await startDockerNet(root);
-    await must(cli(berth, ["import", await busyboxTar(), "busybox:latest"]), "import into berth");
-    const archive = path.join(root, "bb.tar");
-    await must(cli(berth, ["save", "-o", archive, "busybox:latest"]), "save");
-    if (docker) await must(cli(docker, ["load", "-i", archive]), "load into dockerd");
+    await seedBusybox(root, berth, docker);
     const engines = [berth, ...(docker ? [docker] : [])];
     rep.line(`# network benchmark, ${os.cpus().length} cores, ${new Date().toISOString()}; ${MB} MB file, ${XFER_RUNS} transfers per series, ${RUNS} run --rm`);
 

@@ -25,9 +25,9 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { busyboxTar, runCmd } from "../test/integration/harness.js";
+import { runCmd } from "../test/integration/harness.js";
 import { startCliFloor, type CliFloor } from "./cli-floor.js";
-import { argNum, cleanup, cli, median, must, reporter, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
+import { argNum, cleanup, cli, median, must, reporter, runMain, seedBusybox, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
 
 const RUNS = argNum("--runs", 20);
 const MB = argNum("--mb", 200);
@@ -64,10 +64,7 @@ async function main(): Promise<void> {
     if (!docker) throw new Error("/usr/sbin/dockerd missing: run scripts/setup.sh with BERTH_PEERS=1");
     const engines: Engine[] = [berth, docker];
 
-    await must(cli(berth, ["import", await busyboxTar(), "busybox:latest"]), "import into berthd");
-    const archive = path.join(root, "bb.tar");
-    await must(cli(berth, ["save", "-o", archive, "busybox:latest"]), "save from berthd");
-    await must(cli(docker, ["load", "-i", archive]), "load into dockerd");
+    await seedBusybox(root, berth, docker);
 
     // the directory for cp: MB of random data in 10 MB files (plus a remainder)
     const src = path.join(root, "cpdata");
@@ -166,10 +163,4 @@ async function main(): Promise<void> {
   await out.save();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

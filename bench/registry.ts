@@ -34,7 +34,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { busyboxTar, runCmd } from "../test/integration/harness.js";
 import { startRegistry, type RunningRegistry } from "../src/registry/server/serve.js";
-import { argNum, cleanup, cli, httpStatus, median, must, reporter, rssKb, sleep, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
+import { argNum, cleanup, cli, httpStatus, median, must, reporter, rssKb, runMain, sleep, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
 
 const RUNS = argNum("--runs", 3);
 const MB = argNum("--mb", 200);
@@ -285,10 +285,4 @@ async function main(): Promise<void> {
   await out.save();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

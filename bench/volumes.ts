@@ -12,8 +12,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { busyboxTar } from "../test/integration/harness.js";
-import { argNum, cleanup, cli, median, must, reporter, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
+import { argNum, cleanup, cli, median, must, reporter, runMain, seedBusybox, startBerth, startDocker, timeIt, type Engine } from "./lib.js";
 
 const RUNS = argNum("--runs", 10);
 const MB = argNum("--mb", 100);
@@ -36,10 +35,7 @@ async function main(): Promise<void> {
     docker = await startDocker(root);
     if (!docker) throw new Error("/usr/sbin/dockerd missing: run scripts/setup.sh with BERTH_PEERS=1");
     const engines: Engine[] = [berth, docker];
-    await must(cli(berth, ["import", await busyboxTar(), "busybox:latest"]), "import into berthd");
-    const archive = path.join(root, "bb.tar");
-    await must(cli(berth, ["save", "-o", archive, "busybox:latest"]), "save from berthd");
-    await must(cli(docker, ["load", "-i", archive]), "load into dockerd");
+    await seedBusybox(root, berth, docker);
 
     out.line(`# volumes benchmark, ${RUNS} runs, copy-up of ${MB} MB x ${COPY_RUNS} runs, ${os.cpus().length} cores, ${new Date().toISOString()}`);
     const res: Record<string, Record<string, number>> = { berthd: {}, dockerd: {} };
@@ -74,10 +70,4 @@ async function main(): Promise<void> {
   await out.save();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);
