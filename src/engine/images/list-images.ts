@@ -11,29 +11,15 @@ import { InvalidArgumentError } from "../../errors/index.js";
 import { familiarName, familiarString, parseReference } from "../../oci/reference.js";
 import type { ImageContext } from "./image-deps.js";
 import type { Image } from "./image-service.js";
+import { goPathMatchRegExp } from "../../text/go-path-match.js";
 import { toImage } from "./image-view.js";
 import { resolveImage } from "./resolve-image.js";
 
 const KNOWN = new Set(["dangling", "reference", "label", "before", "since"]);
 
-/** Go's path.Match pattern (*, ?, [class]) as a RegExp; "/" is never matched by a wildcard. */
+/** A `reference` filter pattern (Go's path.Match, as Docker's filter). */
 export function globToRegExp(pattern: string): RegExp {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end < 0) throw new InvalidArgumentError(`invalid reference filter pattern ${pattern}`);
-      let cls = pattern.slice(i + 1, end).replace(/\\/g, "\\\\");
-      if (cls.startsWith("^") || cls.startsWith("!")) cls = "^" + cls.slice(1);
-      re += `[${cls}]`;
-      i = end;
-    } else if (c === "\\" && i + 1 < pattern.length) re += "\\" + pattern[++i];
-    else re += c.replace(/[.+^${}()|\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
+  return goPathMatchRegExp(pattern, (p) => `invalid reference filter pattern ${p}`);
 }
 
 function matchesLabels(img: Image, wanted: string[]): boolean {

@@ -16,6 +16,7 @@ import path from "node:path";
 import { InvalidArgumentError, NotFoundError } from "../../../errors/index.js";
 import type { BuildContext } from "../context/build-context.js";
 import { ContextTree, type SourceNode, type SourceTree } from "../context/source-tree.js";
+import { goPathMatchRegExp } from "../../../text/go-path-match.js";
 
 export interface ResolvedSource {
   /** where the source lives */
@@ -41,24 +42,9 @@ export function cleanSource(src: string, verb: string): string {
   return norm.replace(/\/+$/, "").replace(/^\.$/, "");
 }
 
-/** Go filepath.Match as a RegExp: `*` and `?` never match "/". */
+/** A COPY/ADD source glob (Go's filepath.Match, as Docker's): `*` and `?` never match "/". */
 export function globRegExp(pattern: string): RegExp {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end < 0) throw new InvalidArgumentError(`syntax error in pattern: ${pattern}`);
-      let cls = pattern.slice(i + 1, end);
-      if (cls.startsWith("^")) cls = `^${cls.slice(1)}`;
-      re += `[${cls.replace(/\\/g, "\\\\")}]`;
-      i = end;
-    } else if (c === "\\" && i + 1 < pattern.length) re += `\\${pattern[++i]}`;
-    else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
+  return goPathMatchRegExp(pattern);
 }
 
 /** Resolves one context source (glob or not) to its matches; NotFoundError as Docker words it. */
