@@ -2,6 +2,8 @@
  * Platforms (os/architecture/variant) with Go's names, as in OCI descriptors
  * and image configs, and matching of this host against them.
  */
+import { InvalidArgumentError } from "../errors/index.js";
+
 export interface Platform {
   os: string;
   architecture: string;
@@ -61,4 +63,12 @@ export function selectPlatform<T extends { platform?: Platform }>(entries: reado
 
 export function formatPlatform(p: Platform): string {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+/** A `platform` parameter ("os/arch[/variant]"); empty → undefined. */
+export function parsePlatformParam(p: string | undefined): Platform | undefined {
+  if (!p) return undefined;
+  const [os, architecture, variant] = p.split("/");
+  if (!os || !architecture) throw new InvalidArgumentError(`invalid platform ${JSON.stringify(p)}: expected os/arch[/variant]`);
+  return variant ? { os, architecture, variant } : { os, architecture };
 }

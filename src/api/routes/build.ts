@@ -17,13 +17,13 @@
  * {"errorDetail":{"code"?, "message"}, "error"}, which the docker CLI prints
  * and exits on (with the RUN's code).
  */
-import type { ServerResponse } from "node:http";
+import { JsonLinesResponse } from "../json-lines-response.js";
 import type { BuildService } from "../../engine/build/build-service.js";
 import { RunStepFailedError } from "../../engine/build/steps/run-step.js";
 import type { RegistryAuth } from "../../engine/images/image-service.js";
 import { tagKeyFor } from "../../engine/images/local-image.js";
 import { InvalidArgumentError, NotImplementedError } from "../../errors/index.js";
-import { messageFor, statusFor } from "../errors.js";
+import { parsePlatformParam } from "../../oci/platform.js";
 import { sendJson, type Query } from "../http-io.js";
 import type { Router } from "../router.js";
 
@@ -70,35 +70,12 @@ export function decodeRegistryConfig(header: string | string[] | undefined): Rec
   }
 }
 
-function parsePlatform(p: string | undefined): { os: string; architecture: string } | undefined {
-  if (!p) return undefined;
-  const [os, architecture] = p.split("/");
-  if (!os || !architecture) throw new InvalidArgumentError(`invalid platform ${JSON.stringify(p)}: expected os/arch[/variant]`);
-  if (os !== "linux" || !["amd64", "x86_64"].includes(architecture)) throw new InvalidArgumentError(`platform ${p} is not supported: this daemon builds linux/amd64 only`);
+/** The build's platform: only linux/amd64 is built here. */
+function buildPlatform(p: string | undefined): { os: string; architecture: string } | undefined {
+  const want = parsePlatformParam(p);
+  if (!want) return undefined;
+  if (want.os !== "linux" || !["amd64", "x86_64"].includes(want.architecture)) throw new InvalidArgumentError(`platform ${p} is not supported: this daemon builds linux/amd64 only`);
   return { os: "linux", architecture: "amd64" };
-}
-
-/** The JSON-lines response: headers with the first line; an error after that is the last line. */
-class BuildStream {
-  private started = false;
-  constructor(private readonly res: ServerResponse) {}
-
-  line(v: unknown): void {
-    if (!this.started) {
-      this.res.writeHead(200, { "Content-Type": "application/json" });
-      this.started = true;
-    }
-    if (!this.res.destroyed) this.res.write(JSON.stringify(v) + "\r\n");
-  }
-
-  fail(err: unknown, log?: (m: string) => void): void {
-    if (!this.started) throw err;
-    if (statusFor(err) === 500 && !(err instanceof RunStepFailedError)) log?.(`build failed: ${err instanceof Error ? err.stack : String(err)}`);
-    const message = messageFor(err);
-    const detail = err instanceof RunStepFailedError ? { code: err.code, message } : { message };
-    this.line({ errorDetail: detail, error: message });
-    this.res.end();
-  }
 }
 
 export function addBuildRoutes(r: Router, builds: BuildService, log?: (m: string) => void): void {
@@ -113,7 +90,7 @@ export function addBuildRoutes(r: Router, builds: BuildService, log?: (m: string
     const cacheFrom = jsonParam(q, "cachefrom", isStringList, "a JSON list of strings") ?? [];
     const networkMode = q.str("networkmode") || "default";
     if (!/^(default|none|host|bridge)$/.test(networkMode)) throw new InvalidArgumentError(`network mode ${JSON.stringify(networkMode)} is not supported for builds`);
-    const out = new BuildStream(ctx.res);
+    const out = new JsonLinesResponse(ctx.res);
     try {
       await builds.build(
         {
@@ -129,7 +106,7 @@ export function addBuildRoutes(r: Router, builds: BuildService, log?: (m: string
           forceRm: q.bool("forcerm"),
           cacheFrom,
           networkMode,
-          platform: parsePlatform(q.str("platform")),
+          platform: buildPlatform(q.str("platform")),
           auth: decodeRegistryConfig(ctx.req.headers["x-registry-config"]),
           signal: ctx.signal,
         },
@@ -137,10 +114,12 @@ export function addBuildRoutes(r: Router, builds: BuildService, log?: (m: string
         { stream: (text) => out.line({ stream: text }), aux: (id) => out.line({ aux: { ID: id } }) },
       );
     } catch (e) {
-      out.fail(e, log);
+      // a failed RUN is the user's error: its code goes to the CLI, nothing to log
+      const run = e instanceof RunStepFailedError;
+      out.fail(e, { code: run ? e.code : undefined, log: run ? undefined : log, what: "build" });
       return;
     }
-    ctx.res.end();
+    out.end();
   });
 
   r.add("POST", "/build/prune", async (ctx) => {

@@ -17,10 +17,10 @@
  * {"message"}; an error after it is a final {"errorDetail":{"message"},"error"}
  * line inside the 200, which the docker CLI prints and exits 1 on.
  */
-import type { ServerResponse } from "node:http";
+import { JsonLinesResponse } from "../json-lines-response.js";
+import { parsePlatformParam } from "../../oci/platform.js";
 import { InvalidArgumentError, NotImplementedError } from "../../errors/index.js";
 import type { ImageService, ProgressEvent, RegistryAuth } from "../../engine/images/image-service.js";
-import { messageFor, statusFor } from "../errors.js";
 import { readJsonObject, sendJson } from "../http-io.js";
 import type { RouteContext, Router } from "../router.js";
 
@@ -87,56 +87,17 @@ export function toProgressMessage(e: ProgressEvent): Record<string, unknown> {
   return m;
 }
 
-/** A JSON-lines response whose 200 is sent with the first line. */
-class LazyProgressStream {
-  private started = false;
-  constructor(private readonly res: ServerResponse) {}
-
-  get hasStarted(): boolean {
-    return this.started;
-  }
-
-  line(v: unknown): void {
-    if (!this.started) {
-      this.res.writeHead(200, { "Content-Type": "application/json" });
-      this.started = true;
-    }
-    if (!this.res.destroyed) this.res.write(JSON.stringify(v) + "\r\n");
-  }
-
-  /** Ends the stream, or rethrows so the router answers with a status when nothing was sent yet. */
-  fail(err: unknown, log?: (m: string) => void): void {
-    if (!this.started) throw err;
-    if (statusFor(err) === 500) log?.(`registry operation failed: ${err instanceof Error ? err.stack : String(err)}`);
-    const message = messageFor(err);
-    this.line({ errorDetail: { message }, error: message });
-    this.res.end();
-  }
-
-  end(): void {
-    if (!this.started) this.line({ status: "" });
-    this.res.end();
-  }
-}
-
-function parsePlatform(p: string | undefined): { os: string; architecture: string; variant?: string } | undefined {
-  if (!p) return undefined;
-  const [os, architecture, variant] = p.split("/");
-  if (!os || !architecture) throw new InvalidArgumentError(`invalid platform ${JSON.stringify(p)}: expected os/arch[/variant]`);
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
 /** The fromImage branch of POST /images/create. */
 export async function handlePull(ctx: RouteContext, images: ImageService, fromImage: string): Promise<void> {
   if (!images.pull) throw new NotImplementedError("pulling images from a registry is not supported by this image service");
   const tag = ctx.query.str("tag") ?? "";
   if (!fromImage) throw new InvalidArgumentError("invalid reference format: repository name must have at least one component");
   const ref = tag === "" ? fromImage : tag.includes(":") ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
-  const out = new LazyProgressStream(ctx.res);
+  const out = new JsonLinesResponse(ctx.res);
   try {
     await images.pull(ref, {
       auth: decodeRegistryAuth(ctx.req.headers["x-registry-auth"]),
-      platform: parsePlatform(ctx.query.str("platform")),
+      platform: parsePlatformParam(ctx.query.str("platform")),
       signal: ctx.signal,
       onProgress: (e) => out.line(toProgressMessage(e)),
     });
@@ -144,7 +105,7 @@ export async function handlePull(ctx: RouteContext, images: ImageService, fromIm
     out.fail(e);
     return;
   }
-  out.end();
+  out.end({ status: "" });
 }
 
 /** POST /images/{name*}/push */
@@ -152,7 +113,7 @@ export async function handlePush(ctx: RouteContext, images: ImageService): Promi
   if (!images.push) throw new NotImplementedError("pushing images to a registry is not supported by this image service");
   const name = ctx.params["name"]!;
   const tag = ctx.query.str("tag") ?? "";
-  const out = new LazyProgressStream(ctx.res);
+  const out = new JsonLinesResponse(ctx.res);
   try {
     await images.push(tag ? `${name}:${tag}` : name, {
       auth: decodeRegistryAuth(ctx.req.headers["x-registry-auth"]),
@@ -163,7 +124,7 @@ export async function handlePush(ctx: RouteContext, images: ImageService): Promi
     out.fail(e);
     return;
   }
-  out.end();
+  out.end({ status: "" });
 }
 
 /** POST /auth (docker login). */
