@@ -5,17 +5,9 @@
  * records and layers, so the second refuses to start.
  */
 import { promises as fs } from "node:fs";
+import { isProcessAlive } from "../sys/process-alive.js";
 import path from "node:path";
 import { FailedPreconditionError } from "../errors/index.js";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export async function lockDataRoot(dataRoot: string): Promise<() => Promise<void>> {
   const file = path.join(dataRoot, "berthd.lock");
@@ -32,7 +24,7 @@ export async function lockDataRoot(dataRoot: string): Promise<() => Promise<void
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const owner = Number((await fs.readFile(file, "utf8").catch(() => "")).trim());
-      if (owner && owner !== process.pid && isAlive(owner)) {
+      if (owner && owner !== process.pid && isProcessAlive(owner)) {
         throw new FailedPreconditionError(`data root ${dataRoot} is in use by berthd (pid ${owner})`);
       }
       await fs.rm(file, { force: true });

@@ -6,19 +6,11 @@
  * O_EXCL holding the owner's pid; a dead owner's lock is taken over.
  */
 import { promises as fs } from "node:fs";
+import { isProcessAlive } from "../sys/process-alive.js";
 import { UnavailableError } from "../errors/index.js";
 
 export const SUBNET_LOCK = "/run/berth-subnet.lock";
 const STALE_MS = 15_000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** In-process queue: one holder per daemon at a time, then the file for other processes. */
 let tail: Promise<void> = Promise.resolve();
@@ -54,7 +46,7 @@ async function acquire(file: string): Promise<void> {
       const age = Date.now() - ((await fs.stat(file).catch(() => undefined))?.mtimeMs ?? Date.now());
       // an empty file is a holder between open and write: wait for it; a holder never keeps it for
       // long (a route lookup and a bridge), so an old file is stale even if its pid was reused
-      if ((owner && !isAlive(owner)) || age > STALE_MS) await fs.rm(file, { force: true });
+      if ((owner && !isProcessAlive(owner)) || age > STALE_MS) await fs.rm(file, { force: true });
       else if (Date.now() > deadline) throw new UnavailableError(`timed out waiting for the subnet lock ${file} (held by pid ${owner || "?"})`);
       else await new Promise((r) => setTimeout(r, 20));
     }
