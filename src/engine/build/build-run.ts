@@ -268,18 +268,31 @@ export class BuildRun {
     }
     const r = applyMetadata(st, i, this.req.buildArgs);
     const parent = st.imageId;
-    const hit = await this.lookup(parent, r.createdBy);
     st.config = r.config;
     st.cmdSet = r.cmdSet;
     st.author = r.author;
+    await this.throughCache(st, r.createdBy, "", async () => {
+      const img = await this.d.images.commitBuildStep({ parentImageId: parent, config: r.config, createdBy: r.createdBy, containerConfig: this.containerConfig(st, r.createdBy), author: r.author, platform: st.platform, deferSync: this.sync });
+      return img.id;
+    });
+  }
+
+  /**
+   * One step through the cache: a hit (parent image + step text + `keyExtra`)
+   * moves the stage onto the cached image; a miss breaks the cache for the
+   * steps after it, runs `make` and remembers the image it returns.
+   */
+  private async throughCache(st: StageState, createdBy: string, keyExtra: string, make: () => Promise<string>): Promise<void> {
+    const parent = st.imageId;
+    const hit = await this.lookup(parent, createdBy, keyExtra);
     if (hit) {
       st.imageId = hit;
       return;
     }
     this.cacheBroken = true;
-    const img = await this.d.images.commitBuildStep({ parentImageId: parent, config: r.config, createdBy: r.createdBy, containerConfig: this.containerConfig(st, r.createdBy), author: r.author, platform: st.platform, deferSync: this.sync });
-    st.imageId = img.id;
-    await this.remember(parent, r.createdBy, img.id);
+    const id = await make();
+    st.imageId = id;
+    await this.remember(parent, createdBy, id, keyExtra);
   }
 
   private containerConfig(st: StageState, createdBy: string) {
@@ -300,17 +313,10 @@ export class BuildRun {
     const dir = resolveWorkdir(st.config.WorkingDir, value);
     const createdBy = nop1CreatedBy(shellOf(st), `WORKDIR ${dir}`);
     st.config = { ...st.config, WorkingDir: dir };
-    const parent = st.imageId;
-    const hit = await this.lookup(parent, createdBy);
-    if (hit) {
-      st.imageId = hit;
-      return;
-    }
-    this.cacheBroken = true;
-    const base = await this.currentImage(st);
-    const id = await withFsStep(this.d, base, async (root) => void (await mkdirInRoot(root, dir)), (layer, key) => this.commitFs(st, createdBy, layer, key));
-    st.imageId = id;
-    await this.remember(parent, createdBy, id);
+    await this.throughCache(st, createdBy, "", async () => {
+      const base = await this.currentImage(st);
+      return withFsStep(this.d, base, async (root) => void (await mkdirInRoot(root, dir)), (layer, key) => this.commitFs(st, createdBy, layer, key));
+    });
   }
 
   /** What the RUN executes (the parser's resolveRunCommand decides heredoc forms as Docker does). */
@@ -329,18 +335,16 @@ export class BuildRun {
     const argv = this.runArgv(st, i);
     const args = runBuildArgs(st);
     const createdBy = runCreatedBy(argv, args);
-    const parent = st.imageId;
-    const hit = await this.lookup(parent, createdBy);
-    if (hit) {
-      st.imageId = hit;
-      return;
-    }
-    this.cacheBroken = true;
+    await this.throughCache(st, createdBy, "", () => this.runContainerStep(st, argv, args, createdBy, i.flags["network"]?.[0] === "none"));
+  }
+
+  /** Runs a RUN step's container and commits its changes; the image ID. */
+  private async runContainerStep(st: StageState, argv: string[], args: string[], createdBy: string, noNetwork: boolean): Promise<string> {
     const base = await this.currentImage(st);
     if (!base) throw new InvalidArgumentError("RUN needs a base image with a command interpreter: this stage starts FROM scratch and has no files yet");
     const proxyEnv = Object.entries(this.req.buildArgs).filter(([k]) => PREDEFINED_ARGS.has(k)).map(([k, v]) => `${k}=${v}`);
     let ctr = "";
-    const network = i.flags["network"]?.[0] === "none" ? "none" : this.req.networkMode;
+    const network = noNetwork ? "none" : this.req.networkMode;
     try {
       const id = await runStep(
         this.d,
@@ -364,8 +368,7 @@ export class BuildRun {
         (layer, key) => this.commitFs(st, createdBy, layer, key),
       );
       this.say(`Removing intermediate container ${shortId(ctr)}\n`);
-      st.imageId = id;
-      await this.remember(parent, createdBy, id);
+      return id;
     } catch (e) {
       if (ctr && (this.req.rm || this.req.forceRm)) this.say(`Removing intermediate container ${shortId(ctr)}\n`);
       throw e;
@@ -380,19 +383,12 @@ export class BuildRun {
     await fs.mkdir(scratch, { recursive: true });
     const go = async (fromRoot?: { root: string; imageId: string }) => {
       const prepared = await prepareCopy(i, st.config.WorkingDir ?? "", { context: this.ctx, fromRoot, scratch }, shell);
-      const parent = st.imageId;
-      const hit = await this.lookup(parent, prepared.createdBy, prepared.keyExtra);
-      if (hit) {
-        st.imageId = hit;
-        return;
-      }
-      this.cacheBroken = true;
-      const base = await this.currentImage(st);
-      const id = canStreamLayer(prepared)
-        ? await withStreamingFsStep(this.d, base, (root, tar) => applyCopy(prepared, root, tar), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key))
-        : await withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key));
-      st.imageId = id;
-      await this.remember(parent, prepared.createdBy, id, prepared.keyExtra);
+      await this.throughCache(st, prepared.createdBy, prepared.keyExtra, async () => {
+        const base = await this.currentImage(st);
+        return canStreamLayer(prepared)
+          ? withStreamingFsStep(this.d, base, (root, tar) => applyCopy(prepared, root, tar), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key))
+          : withFsStep(this.d, base, (root) => applyCopy(prepared, root), (layer, key) => this.commitFs(st, prepared.createdBy, layer, key));
+      });
     };
     if (i.from === undefined) return go();
     const stage = stageRef(this.df, i.from, stageIndex);
