@@ -5,10 +5,22 @@
  */
 import type { ContainerRecord, MountSpec } from "../engine/containers/types.js";
 import { humanStatus, ZERO_TIME } from "../engine/containers/state.js";
+import { parseBind } from "../engine/containers/mount-parse.js";
 import { etcFilePaths } from "../engine/containers/etc-files.js";
 import { healthOf, healthString } from "../engine/containers/health-monitor.js";
 import { healthcheckToWire } from "../engine/containers/health-config.js";
 import { endpointsView, legacyFields, portsView, summaryPorts, type ContainerNetView } from "./network-view.js";
+
+/** The container's `-v` binds as mounts, for the views' Mounts (a bind that no longer parses is left out). */
+export function bindsOf(rec: ContainerRecord): MountSpec[] {
+  return (rec.hostConfig.binds ?? []).flatMap((b) => {
+    try {
+      return [parseBind(b)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** State.Health as Docker shows it; undefined (omitted) for a container without a health check. */
 function healthView(rec: ContainerRecord) {

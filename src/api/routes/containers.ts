@@ -4,12 +4,11 @@
  */
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { ContainerService, WaitCondition } from "../../engine/containers/container-service.js";
-import { parseBind } from "../../engine/containers/mount-parse.js";
-import type { ContainerRecord, MountSpec } from "../../engine/containers/types.js";
+import type { ContainerRecord } from "../../engine/containers/types.js";
 import type { ImageService } from "../../engine/images/image-service.js";
 import { readLog, followLog } from "../../store/logs/k8s-log.js";
 import { parseCreateBody } from "../container-wire.js";
-import { toInspect, toSummary } from "../container-view.js";
+import { bindsOf, toInspect, toSummary } from "../container-view.js";
 import type { ContainerNetView } from "../network-view.js";
 import { readJsonObject, sendJson, sendNoContent } from "../http-io.js";
 import { encodeEntry } from "../log-frames.js";
@@ -17,15 +16,6 @@ import type { Router } from "../router.js";
 import { compareVersions } from "../version.js";
 import { matchesFilters, validateContainerFilters } from "./container-filters.js";
 
-function bindsOf(rec: ContainerRecord): MountSpec[] {
-  return (rec.hostConfig.binds ?? []).flatMap((b) => {
-    try {
-      return [parseBind(b)];
-    } catch {
-      return [];
-    }
-  });
-}
 
 function parseSince(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === "") return undefined;

@@ -14,11 +14,9 @@
  * Docker answers null, not [], when nothing was deleted.
  */
 import type { ContainerService } from "../../engine/containers/container-service.js";
-import { parseBind } from "../../engine/containers/mount-parse.js";
-import type { ContainerRecord, MountSpec } from "../../engine/containers/types.js";
 import type { ImageService } from "../../engine/images/image-service.js";
 import { pruneContainers, pruneImages } from "../../engine/observe/prune.js";
-import { toSummary } from "../container-view.js";
+import { bindsOf, toSummary } from "../container-view.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 import { toImageSummary } from "./images.js";
@@ -33,15 +31,6 @@ export interface PruneRouteDeps {
   volumes?: VolumeService;
 }
 
-function bindsOf(rec: ContainerRecord): MountSpec[] {
-  return (rec.hostConfig.binds ?? []).flatMap((b) => {
-    try {
-      return [parseBind(b)];
-    } catch {
-      return [];
-    }
-  });
-}
 
 export function addPruneRoutes(r: Router, deps: PruneRouteDeps): void {
   const { containers, images } = deps;

@@ -3,7 +3,7 @@
  * confirm (unless -f), prune, print what went and "Total reclaimed space: …"
  * like the docker CLI. The preset picks the kind.
  */
-import { createInterface } from "node:readline/promises";
+import { confirm } from "../confirm.js";
 import type { Command } from "commander";
 import type { EngineClient, Filters } from "../../client/index.js";
 import type { CliContext } from "../context.js";
@@ -28,14 +28,6 @@ async function pruneVolumes(ctx: CliContext, client: EngineClient, filters: Filt
   const report = await client.system.pruneVolumes(filters);
   if (report.VolumesDeleted?.length) ctx.stdout.write(`Deleted Volumes:\n${report.VolumesDeleted.join("\n")}\n\n`);
   return report.SpaceReclaimed ?? 0;
-}
-
-async function confirm(ctx: CliContext, warning: string): Promise<boolean> {
-  ctx.stderr.write(`${warning}\nAre you sure you want to continue? [y/N] `);
-  const rl = createInterface({ input: ctx.stdin });
-  const answer = await rl.question("").catch(() => "");
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
 
 async function pruneContainers(ctx: CliContext, client: EngineClient, filters: Filters): Promise<number> {

@@ -6,7 +6,7 @@
  * anonymous volumes unless -a, and prints "Deleted Volumes:" and the total.
  * The preset picks the subcommand.
  */
-import { createInterface } from "node:readline/promises";
+import { confirm } from "../confirm.js";
 import type { Command } from "commander";
 import { DaemonError } from "../../client/index.js";
 import { VolumeApi, type Volume } from "../../client/volume-api.js";
@@ -117,14 +117,6 @@ function defineRm(cmd: Command, ctx: CliContext): void {
         return n;
       });
     });
-}
-
-async function confirm(ctx: CliContext, warning: string): Promise<boolean> {
-  ctx.stderr.write(`${warning}\nAre you sure you want to continue? [y/N] `);
-  const rl = createInterface({ input: ctx.stdin });
-  const answer = await rl.question("").catch(() => "");
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
 
 function definePrune(cmd: Command, ctx: CliContext): void {
