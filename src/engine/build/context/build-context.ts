@@ -1,6 +1,6 @@
 /**
  * The build context: the tar the client sends with POST /build, read once
- * while every regular file's content is hashed (the hashes feed the COPY/ADD
+ * while every regular file's content is hashed (content-digest.ts) (the hashes feed the COPY/ADD
  * cache keys, so a rebuild never reads the files again).
  *
  * Nothing is extracted under its own name: each regular file's bytes go to
@@ -21,7 +21,6 @@
  * devices and fifos. Symlinks are kept as links; nothing in the builder ever
  * follows one (copies make links, never read through them).
  */
-import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, promises as fs } from "node:fs";
 import { once } from "node:events";
 import path from "node:path";
@@ -30,6 +29,7 @@ import { finished } from "node:stream/promises";
 import tar from "tar-stream";
 import { BerthError, ExecError, InvalidArgumentError } from "../../../errors/index.js";
 import { decompressAny } from "./any-compression.js";
+import { newContentHasher } from "./content-digest.js";
 
 export interface ContextEntry {
   type: "file" | "directory" | "symlink";
@@ -38,8 +38,8 @@ export interface ContextEntry {
   mtime: Date;
   /** symlink target */
   linkname?: string;
-  /** hex sha256 of a regular file's content */
-  sha256?: string;
+  /** a regular file's content digest ("blake3:<hex>", content-digest.ts) */
+  digest?: string;
   /** the spool file holding a regular file's bytes (when it did not fit in memory) */
   file?: string;
   /** a regular file's bytes, when the context's memory budget held them */
@@ -164,7 +164,7 @@ export class BuildContext {
             break;
           case "file":
           case "contiguous-file": {
-            const hash = createHash("sha256");
+            const hash = newContentHasher();
             const keep: Buffer[] | undefined = this.watchers.has(rel) && (h.size ?? 0) <= WATCH_LIMIT ? [] : undefined;
             let size = 0;
             const declared = h.size ?? 0;
@@ -177,7 +177,7 @@ export class BuildContext {
                 chunks.push(chunk);
                 size += chunk.length;
               }
-              ctx.entries.set(rel, { type: "file", mode, size, mtime, sha256: hash.digest("hex"), chunks });
+              ctx.entries.set(rel, { type: "file", mode, size, mtime, digest: hash.digest(), chunks });
               if (keep) {
                 this.watchedContent.set(rel, Buffer.concat(chunks));
                 for (const wake of this.watchers.get(rel)!.splice(0)) wake();
@@ -197,7 +197,7 @@ export class BuildContext {
             out.end();
             await outDone;
             out = undefined;
-            ctx.entries.set(rel, { type: "file", mode, size, mtime, sha256: hash.digest("hex"), file });
+            ctx.entries.set(rel, { type: "file", mode, size, mtime, digest: hash.digest(), file });
             if (keep) {
               this.watchedContent.set(rel, Buffer.concat(keep));
               for (const wake of this.watchers.get(rel)!.splice(0)) wake();

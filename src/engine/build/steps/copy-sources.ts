@@ -8,7 +8,7 @@
  *  - Globs (`*`, `?`, `[…]`, Go filepath.Match: `*` stops at "/") match
  *    context paths; a pattern matching nothing is an error, as in Docker.
  *  - The digest covers each source's entries (path below the source, type,
- *    mode, size, content sha256 or link target), never mtimes or owners, so
+ *    mode, size, content digest (content-digest.ts) or link target), never mtimes or owners, so
  *    touching a file or checking it out again keeps the cache.
  */
 import { createHash } from "node:crypto";
@@ -72,7 +72,7 @@ export function contextSourcesDigest(ctx: BuildContext, sources: readonly Resolv
     const rows: string[] = [];
     for (const [k, e] of ctx.entries) {
       if (k !== s.rel && !(s.rel === "" ? k !== "" : k.startsWith(prefix))) continue;
-      rows.push(`${k.slice(prefix.length)}\0${e.type}\0${e.mode.toString(8)}\0${e.size}\0${e.sha256 ?? e.linkname ?? ""}`);
+      rows.push(`${k.slice(prefix.length)}\0${e.type}\0${e.mode.toString(8)}\0${e.size}\0${e.digest ?? e.linkname ?? ""}`);
     }
     for (const r of rows.sort()) h.update(`${r}\n`);
   }
