@@ -51,31 +51,24 @@ async function adoptedLayer(ctx: ImageContext, blob: { digest: string; size: num
 }
 
 /**
- * The packer yields 512-byte headers and 64 KiB file pieces; the content
- * store writes each chunk with its own write(2): 1 MiB chunks make a 50 MB
- * layer ~50 writes instead of ~1600.
+ * The packer yields 512-byte headers and file pieces (a COPY's 64 KiB context
+ * pieces, by reference): the content store writes each group with one
+ * writev(2), so a 50 MB layer is ~50 writes instead of ~1600 and no byte is
+ * copied on the way.
  */
-async function* coalesced(src: AsyncIterable<Uint8Array>, target = 1 << 20): AsyncGenerator<Buffer> {
-  let parts: Uint8Array[] = [];
+async function* grouped(src: AsyncIterable<Uint8Array>, targetBytes = 1 << 20, maxPieces = 256): AsyncGenerator<Uint8Array[]> {
+  let group: Uint8Array[] = [];
   let size = 0;
   for await (const c of src) {
-    // a piece already as big as the target (a COPY's file chunk) is passed on without copying it
-    if (c.byteLength >= target) {
-      if (size > 0) yield Buffer.concat(parts, size);
-      parts = [];
-      size = 0;
-      yield Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-      continue;
-    }
-    parts.push(c);
+    group.push(c);
     size += c.byteLength;
-    if (size >= target) {
-      yield Buffer.concat(parts, size);
-      parts = [];
+    if (size >= targetBytes || group.length >= maxPieces) {
+      yield group;
+      group = [];
       size = 0;
     }
   }
-  if (size > 0) yield Buffer.concat(parts, size);
+  if (group.length > 0) yield group;
 }
 
 /** The image config of "nothing": what `FROM scratch` starts from. */
@@ -87,7 +80,7 @@ export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Pro
   // A snapshot's layer blob is ingested before taking the images lock: a big COPY's tar streams
   // for as long as the copy runs, and nothing references the blob until the record below does.
   const sync: SyncOptions = { deferSync: o.deferSync };
-  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(coalesced(o.layer), {}, sync), key: o.snapshotKey } : undefined;
+  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(grouped(o.layer), {}, sync), key: o.snapshotKey } : undefined;
   return ctx.mutate(async () => {
     let parent: ImageRecord | undefined;
     if (o.parentImageId !== null) {

@@ -33,7 +33,7 @@ export interface ContentStore {
    * are given and do not match, nothing is kept and InvalidArgumentError is thrown.
    * Ingesting a blob that exists already is cheap and returns its info.
    */
-  ingest(source: Readable | AsyncIterable<Uint8Array>, expected?: Partial<BlobInfo>, o?: SyncOptions): Promise<BlobInfo>;
+  ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected?: Partial<BlobInfo>, o?: SyncOptions): Promise<BlobInfo>;
   /** Convenience for small buffers (manifests, configs). */
   writeBlob(data: Uint8Array | string, expectedDigest?: string, o?: SyncOptions): Promise<BlobInfo>;
   /** Removes the blob; no error when it is absent. */

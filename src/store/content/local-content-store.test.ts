@@ -23,3 +23,23 @@ test("LocalContentStore: layout and no ingest leftovers after failures", async (
   await assert.rejects(s.writeBlob("y", info.digest));
   assert.deepEqual(await readdir(path.join(root, "ingest")), []);
 });
+
+test("LocalContentStore: groups of pieces are written in order (one writev each) with the digest of their concatenation", async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), "berth-content-"));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const s = new LocalContentStore(root);
+  const pieces = Array.from({ length: 300 }, (_, i) => Buffer.alloc(1 + (i % 7) * 1000, i & 255));
+  async function* groups() {
+    yield pieces.slice(0, 1);
+    yield pieces.slice(1, 200);
+    yield pieces[200]!; // a single piece mixed in
+    yield pieces.slice(201);
+  }
+  const whole = Buffer.concat(pieces);
+  const info = await s.ingest(groups());
+  const plain = await s.writeBlob(whole);
+  assert.deepEqual(info, plain, "same digest and size as the bytes in one piece");
+  assert.ok((await s.readBlob(info.digest)).equals(whole), "the bytes are on disk in order");
+  await assert.rejects(s.ingest(groups(), { size: whole.length - 1 }), /larger than the expected/, "the size bound counts every piece of a group");
+  assert.deepEqual(await readdir(path.join(root, "ingest")), []);
+});

@@ -116,7 +116,7 @@ export class LocalContentStore implements ContentStore {
     return fs.readFile(this.paths.blob(digest));
   }
 
-  async ingest(source: Readable | AsyncIterable<Uint8Array>, expected: Partial<BlobInfo> = {}, o?: SyncOptions): Promise<BlobInfo> {
+  async ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected: Partial<BlobInfo> = {}, o?: SyncOptions): Promise<BlobInfo> {
     if (expected.digest !== undefined) parseDigest(expected.digest);
     if (expected.size !== undefined && (!Number.isSafeInteger(expected.size) || expected.size < 0)) {
       throw new InvalidArgumentError(`invalid expected size ${expected.size}`);
@@ -143,12 +143,15 @@ export class LocalContentStore implements ContentStore {
       let writeError: unknown;
       try {
         for await (const chunk of source) {
-          const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-          if (expected.size !== undefined && size + buf.byteLength > expected.size) {
+          // a group of pieces is written with one writev, so a caller never has to concatenate them
+          const bufs: readonly Uint8Array[] = Array.isArray(chunk) ? chunk : [typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Uint8Array)];
+          const bytes = bufs.reduce((n, b) => n + b.byteLength, 0);
+          if (expected.size !== undefined && size + bytes > expected.size) {
             throw new InvalidArgumentError(`blob is larger than the expected ${expected.size} bytes`);
           }
-          hash.update(buf);
-          const w: Promise<unknown> = fh.write(buf, 0, buf.byteLength, size).then(
+          for (const b of bufs) hash.update(b);
+          const written = bufs.length === 1 ? fh.write(bufs[0]!, 0, bytes, size) : fh.writev(bufs as Uint8Array[], size);
+          const w: Promise<unknown> = written.then(
             () => inflight.delete(w),
             (e) => {
               writeError ??= e;
@@ -156,7 +159,7 @@ export class LocalContentStore implements ContentStore {
             },
           );
           inflight.add(w);
-          size += buf.byteLength;
+          size += bytes;
           if (writeError) throw writeError;
           if (inflight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inflight);
         }

@@ -49,8 +49,8 @@ async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: n
   const finalMode = o.chmod ?? mode & 0o7777;
   const pieces = tree.memoryContent?.(rel);
   if (pieces !== undefined) {
-    const inMemory = pieces.length > 1 ? [Buffer.concat(pieces)] : pieces;
-    // one writev into the root while the same buffers go into the layer tar
+    // one writev into the root while the same buffers (not copies) go into the layer tar
+    const inMemory = pieces;
     const written = writeBuffers(dstHost, inMemory);
     written.catch(() => {}); // awaited below
     try {
