@@ -71,7 +71,13 @@ export class ContainerService {
   /** Health checks of running containers (health-monitor.ts). */
   readonly health: HealthMonitor;
   /** Containers whose runtime state the exit handler has deleted since their last start. */
-  private readonly runtimeDeleted = new Set<string>();
+  /**
+   * The exit handler's `runtime delete` of each exited container (true: the runtime's container is
+   * gone, or an auto-removal deletes it in the background). Not awaited before the exit is
+   * recorded — `wait` answers without it — so whatever needs the runtime's container gone (start
+   * again, remove) waits for it here.
+   */
+  private readonly runtimeDeletes = new Map<string, Promise<boolean>>();
   /** Disk cleanup of removed containers still under way (close() waits for it). */
   private readonly cleanups = new Set<Promise<void>>();
 
@@ -269,7 +275,9 @@ export class ContainerService {
     // the exit handler already deleted the runtime's container, or deletes it once this answer is out
     // (`run --rm`); `unmounted`: it also unmounted the rootfs (no mountinfo read here)
     trace("destroy: begin");
-    if (!this.runtimeDeleted.delete(id)) await runtime.delete(id).catch(() => {});
+    const deleting = this.runtimeDeletes.get(id);
+    this.runtimeDeletes.delete(id);
+    if (!(await deleting)) await runtime.delete(id).catch(() => {});
     if (!unmounted) await this.d.layers.unmount(this.rootfsPath(id));
     trace("destroy: unmounted");
     await this.d.store.delete(id);
@@ -350,7 +358,9 @@ export class ContainerService {
       if (isRunning(cur.state)) throw new NotModifiedError(`container ${cur.id} is already running`);
       const runtime = this.runtimeFor(cur);
       const opts = this.createOptions(cur);
-      this.runtimeDeleted.delete(cur.id);
+      const deleting = this.runtimeDeletes.get(cur.id);
+      this.runtimeDeletes.delete(cur.id);
+      if (deleting && !(await deleting)) await runtime.delete(cur.id).catch(() => {});
       await fs.rm(path.join(this.exitDir(), cur.id), { force: true });
       let startedAt = new Date().toISOString();
       try {
@@ -529,14 +539,10 @@ export class ContainerService {
             },
           ),
       ]);
-      if (autoRemove) {
-        // A crash before the background delete ends is repaired at start (reconcile deletes stopped
-        // runtime containers that have no record).
-        this.runtimeDeleted.add(id);
-      } else if (await runtimeDelete()) {
-        this.runtimeDeleted.add(id);
-      }
-      trace("exit: runtime deleted, network torn down, unmounted");
+      // A crash before either background delete ends is repaired at start (reconcile deletes the
+      // stopped runtime containers of records that are not running, or have no record at all).
+      this.runtimeDeletes.set(id, autoRemove ? Promise.resolve(true) : runtimeDelete());
+      trace("exit: network torn down, unmounted");
       await this.d.mounts?.release(rec);
       const exited: ContainerRecord = { ...rec, state: toExited(rec, { exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled }) };
       // An auto-removed container's record is deleted next: writing (and syncing) it first would buy
@@ -681,10 +687,12 @@ export class ContainerService {
       if (rec.state.status === "exited") this.scheduleRestart(rec.id, { exitCode: rec.state.exitCode, ranMs: 0, daemonStarting: true });
     }
     await this.d.mounts?.unmountOrphans();
-    // runtime state without a record: an auto-removal whose background `runtime delete` a crash interrupted
+    // runtime state of a container that is not running: an exit's (or auto-removal's) background
+    // `runtime delete` that a crash interrupted
     for (const runtime of new Set(this.d.runtimes.values())) {
       for (const id of (await runtime.list?.().catch(() => [] as string[])) ?? []) {
-        if (this.d.store.get(id)) continue;
+        const rec = this.d.store.get(id);
+        if (rec && isRunning(rec.state)) continue;
         const st = await runtime.state(id).catch(() => undefined);
         if (st?.status === "stopped") await runtime.delete(id).catch((e) => this.d.log?.(`runtime delete ${id}: ${e}`));
       }
