@@ -26,41 +26,86 @@ export interface CopyOptions {
   chmod?: number;
   /** when given, every written entry also goes into this layer tar (layer-tar-writer.ts) */
   tar?: LayerTarWriter;
+  /** set by copyIntoRoot */
+  writes?: FileWriteQueue;
 }
 
 async function lstatOrUndefined(p: string) {
   return fs.lstat(p).catch(() => undefined);
 }
 
-/** Creates `file` (must not exist) with the buffers' bytes, in as few writev calls as IOV_MAX allows. */
-async function writeBuffers(file: string, bufs: readonly Buffer[]): Promise<void> {
+/** Creates `file` (must not exist) with the buffers' bytes and its owner, mode and mtime, all through one open file. */
+async function writeBuffers(file: string, bufs: readonly Buffer[], m: { uid: number; gid: number; mode: number; mtime: Date }): Promise<void> {
   const fh = await fs.open(file, "wx", 0o600);
   try {
     for (let i = 0; i < bufs.length; i += 1024) await fh.writev(bufs.slice(i, i + 1024));
+    await fh.chown(m.uid, m.gid);
+    await fh.chmod(m.mode); // after chown, which clears setuid/setgid
+    await fh.utimes(m.mtime, m.mtime);
   } finally {
     await fh.close();
   }
 }
 
+/**
+ * The writes of files whose bytes are in memory run a few at a time instead
+ * of one after the other: each is ~6 file system calls that Node sends to its
+ * thread pool one round trip at a time, so 50 files written in turn wait on
+ * ~300 round trips. Entries still go into the layer tar in order (that part
+ * is synchronous); what must see a file on disk waits first: a later write of
+ * the same path, a directory's final utimes, the end of the copy.
+ */
+export class FileWriteQueue {
+  private readonly pending = new Map<string, Promise<void>>();
+  private failure: unknown;
+
+  constructor(private readonly limit = 4) {}
+
+  async add(file: string, write: () => Promise<void>): Promise<void> {
+    if (this.pending.has(file)) await this.pending.get(file);
+    while (this.pending.size >= this.limit) await Promise.race(this.pending.values());
+    this.throwIfFailed();
+    const p = write().then(
+      () => void this.pending.delete(file),
+      (e) => {
+        this.failure ??= e;
+        this.pending.delete(file);
+      },
+    );
+    this.pending.set(file, p);
+  }
+
+  /** Waits for a queued write of `file`, if there is one. */
+  async settle(file: string): Promise<void> {
+    await this.pending.get(file);
+    this.throwIfFailed();
+  }
+
+  /** Resolves when every queued write is done; rejects with the first failure. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending.values());
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
 async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: number, mtime: Date, o: CopyOptions): Promise<void> {
+  await o.writes?.settle(dstHost); // a file of an earlier source at the same path
   const existing = await lstatOrUndefined(dstHost);
   if (existing?.isDirectory()) throw new InvalidArgumentError(`cannot copy to non-directory: ${dstHost} is a directory`);
   if (existing) await fs.unlink(dstHost);
   const finalMode = o.chmod ?? mode & 0o7777;
   const pieces = tree.memoryContent?.(rel);
   if (pieces !== undefined) {
-    // one writev into the root while the same buffers (not copies) go into the layer tar
-    const inMemory = pieces;
-    const written = writeBuffers(dstHost, inMemory);
-    written.catch(() => {}); // awaited below
-    try {
-      if (o.tar) await o.tar.fileBuffers(dstHost, { mode: finalMode, uid: o.uid, gid: o.gid, mtime }, inMemory);
-    } finally {
-      await written;
-    }
-    await fs.chown(dstHost, o.uid, o.gid);
-    await fs.chmod(dstHost, finalMode);
-    await fs.utimes(dstHost, mtime, mtime);
+    // the same buffers (not copies) go into the layer tar now and into the root with one writev, queued
+    const meta = { mode: finalMode, uid: o.uid, gid: o.gid, mtime };
+    const tarred = o.tar?.fileBuffers(dstHost, meta, pieces);
+    if (o.writes) await o.writes.add(dstHost, () => writeBuffers(dstHost, pieces, meta));
+    else await writeBuffers(dstHost, pieces, meta);
+    await tarred;
     return;
   }
   const copySource = tree.copySource?.(rel);
@@ -96,6 +141,7 @@ async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: n
 async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: CopyOptions): Promise<void> {
   const st = await tree.stat(rel);
   if (!st) return;
+  await o.writes?.settle(dstHost);
   if (st.type === "symlink") {
     const existing = await lstatOrUndefined(dstHost);
     if (existing?.isDirectory()) await fs.rm(dstHost, { recursive: true });
@@ -113,6 +159,7 @@ async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Cop
     await fs.chmod(dstHost, o.chmod ?? st.mode & 0o7777);
     await o.tar?.dir(dstHost, { mode: o.chmod ?? st.mode & 0o7777, uid: o.uid, gid: o.gid, mtime: st.mtime });
     for (const name of await tree.children(rel)) await placeEntry(tree, rel === "" ? name : `${rel}/${name}`, path.join(dstHost, name), o);
+    await o.writes?.drain(); // the files below are created before the directory's mtime is set
     await fs.utimes(dstHost, st.mtime, st.mtime);
     return;
   }
@@ -124,7 +171,18 @@ async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Cop
  * `dest` is absolute (WORKDIR already applied) and keeps its trailing "/".
  * `src.modeOverride` (ADD URL) wins over the file's own mode.
  */
-export async function copyIntoRoot(root: string, sources: readonly ResolvedSource[], dest: string, o: CopyOptions, verb: string): Promise<void> {
+export async function copyIntoRoot(root: string, sources: readonly ResolvedSource[], dest: string, opts: CopyOptions, verb: string): Promise<void> {
+  const o: CopyOptions = { ...opts, writes: new FileWriteQueue() };
+  try {
+    await copySources(root, sources, dest, o, verb);
+  } finally {
+    // on failure too: nothing may still be writing into the root once the step goes on to unmount it
+    await o.writes!.drain().catch(() => {});
+  }
+  await o.writes!.drain();
+}
+
+async function copySources(root: string, sources: readonly ResolvedSource[], dest: string, o: CopyOptions, verb: string): Promise<void> {
   const destIsDir = dest.endsWith("/") || sources.length > 1;
   if (sources.length > 1 && !dest.endsWith("/")) {
     throw new InvalidArgumentError(`When using ${verb} with more than one source file, the destination must be a directory and end with a /`);
