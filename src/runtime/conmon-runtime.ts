@@ -177,16 +177,21 @@ export class ConmonRuntime implements RuntimeDriver {
   async readExit(opts: CreateOptions): Promise<ExitInfo | undefined> {
     const exit = await readExitFile(path.join(opts.exitDir, opts.id));
     if (!exit) return undefined;
-    const conmonPid = await readPidFile(path.join(opts.stateDir, "conmon.pid"), 0).catch(() => undefined);
-    if (conmonPid) await waitForConmonExit(conmonPid, opts.id);
-    let oomKilled = await fs.access(path.join(opts.stateDir, "oom")).then(
-      () => true,
-      () => false,
-    );
-    if (!oomKilled) {
-      const cgroupsPath = await readCgroupsPath(opts.bundleDir);
-      if (cgroupsPath) oomKilled = await cgroupOomKilled(cgroupsPath);
-    }
+    // The cgroup's OOM count is read while conmon finishes (the cgroup stays until `runtime delete`);
+    // conmon's own `oom` file is looked for once conmon is gone, as it may write it last.
+    const [cgroupOom] = await Promise.all([
+      readCgroupsPath(opts.bundleDir).then((p) => (p ? cgroupOomKilled(p) : false)),
+      readPidFile(path.join(opts.stateDir, "conmon.pid"), 0).then(
+        (pid) => (pid ? waitForConmonExit(pid, opts.id) : undefined),
+        () => undefined,
+      ),
+    ]);
+    const oomKilled =
+      cgroupOom ||
+      (await fs.access(path.join(opts.stateDir, "oom")).then(
+        () => true,
+        () => false,
+      ));
     return { ...exit, oomKilled };
   }
 
