@@ -80,7 +80,7 @@ export async function commitBuildStep(ctx: ImageContext, o: BuildStepInput): Pro
   // A snapshot's layer blob is ingested before taking the images lock: a big COPY's tar streams
   // for as long as the copy runs, and nothing references the blob until the record below does.
   const sync: SyncOptions = { deferSync: o.deferSync };
-  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(grouped(o.layer), {}, sync), key: o.snapshotKey } : undefined;
+  const adopt = o.layer && o.snapshotKey && ctx.layers.adoptSnapshot ? { blob: await ctx.content.ingest(grouped(o.layer), {}, { ...sync, hashOffThread: true }), key: o.snapshotKey } : undefined;
   return ctx.mutate(async () => {
     let parent: ImageRecord | undefined;
     if (o.parentImageId !== null) {

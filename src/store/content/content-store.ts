@@ -18,6 +18,14 @@ export interface BlobInfo {
   size: number;
 }
 
+export interface IngestOptions extends SyncOptions {
+  /**
+   * Hash on a worker thread that reads the written file back (background-file-hash.ts) instead
+   * of on this thread as the bytes pass: for big blobs written while the machine has a core to spare.
+   */
+  hashOffThread?: boolean;
+}
+
 export interface ContentStore {
   /** Absolute path of the blob file (it may not exist). Throws InvalidArgumentError for a malformed digest. */
   blobPath(digest: string): string;
@@ -33,7 +41,7 @@ export interface ContentStore {
    * are given and do not match, nothing is kept and InvalidArgumentError is thrown.
    * Ingesting a blob that exists already is cheap and returns its info.
    */
-  ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected?: Partial<BlobInfo>, o?: SyncOptions): Promise<BlobInfo>;
+  ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected?: Partial<BlobInfo>, o?: IngestOptions): Promise<BlobInfo>;
   /** Convenience for small buffers (manifests, configs). */
   writeBlob(data: Uint8Array | string, expectedDigest?: string, o?: SyncOptions): Promise<BlobInfo>;
   /** Removes the blob; no error when it is absent. */

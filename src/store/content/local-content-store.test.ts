@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { runContentStoreSuite } from "../../../test/suites/content-store-suite.js";
 import { LocalContentStore } from "./local-content-store.js";
@@ -41,5 +42,35 @@ test("LocalContentStore: groups of pieces are written in order (one writev each)
   assert.deepEqual(info, plain, "same digest and size as the bytes in one piece");
   assert.ok((await s.readBlob(info.digest)).equals(whole), "the bytes are on disk in order");
   await assert.rejects(s.ingest(groups(), { size: whole.length - 1 }), /larger than the expected/, "the size bound counts every piece of a group");
+  assert.deepEqual(await readdir(path.join(root, "ingest")), []);
+});
+
+test("LocalContentStore: hashOffThread gives the same digest (several at once), and a failed ingest leaves nothing", async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), "berth-content-"));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const s = new LocalContentStore(root);
+  const blobs = [0, 1, 2].map((k) => Array.from({ length: 40 }, (_, i) => Buffer.alloc(70_000 + k * 13 + i, (i * 7 + k) & 255)));
+  const infos = await Promise.all(
+    blobs.map((pieces) =>
+      s.ingest(
+        (async function* () {
+          for (let i = 0; i < pieces.length; i += 5) yield pieces.slice(i, i + 5);
+        })(),
+        {},
+        { hashOffThread: true },
+      ),
+    ),
+  );
+  for (const [k, pieces] of blobs.entries()) {
+    const whole = Buffer.concat(pieces);
+    assert.equal(infos[k]!.digest, `sha256:${createHash("sha256").update(whole).digest("hex")}`, "the worker read the written bytes back in full");
+    assert.equal(infos[k]!.size, whole.length);
+  }
+  const failing = (async function* () {
+    yield Buffer.alloc(100_000, 1);
+    throw new Error("source broke");
+  })();
+  await assert.rejects(s.ingest(failing, {}, { hashOffThread: true }), /source broke/);
+  await assert.rejects(s.ingest(Readable.from([Buffer.alloc(10, 2)]), { digest: `sha256:${"0".repeat(64)}` }, { hashOffThread: true }), /does not match/);
   assert.deepEqual(await readdir(path.join(root, "ingest")), []);
 });

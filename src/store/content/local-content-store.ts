@@ -22,7 +22,8 @@ import { Readable } from "node:stream";
 import { fsyncDir } from "../../durable/atomic-file.js";
 import { DeferredSync, type SyncOptions } from "../../durable/deferred-sync.js";
 import { InvalidArgumentError, NotFoundError } from "../../errors/index.js";
-import type { BlobInfo, ContentStore } from "./content-store.js";
+import { BackgroundFileHash } from "./background-file-hash.js";
+import type { BlobInfo, ContentStore, IngestOptions } from "./content-store.js";
 import { ContentPaths, isValidDigest, parseDigest } from "./paths.js";
 
 const DEFAULT_MAX_READ = 16 * 1024 * 1024;
@@ -33,6 +34,7 @@ function isEnoent(e: unknown): boolean {
 
 /** Blob writes ingest keeps in flight at once (libuv's pool has 4 threads). */
 const MAX_WRITES_IN_FLIGHT = 3;
+
 
 export class LocalContentStore implements ContentStore {
   readonly paths: ContentPaths;
@@ -116,7 +118,7 @@ export class LocalContentStore implements ContentStore {
     return fs.readFile(this.paths.blob(digest));
   }
 
-  async ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected: Partial<BlobInfo> = {}, o?: SyncOptions): Promise<BlobInfo> {
+  async ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected: Partial<BlobInfo> = {}, o?: IngestOptions): Promise<BlobInfo> {
     if (expected.digest !== undefined) parseDigest(expected.digest);
     if (expected.size !== undefined && (!Number.isSafeInteger(expected.size) || expected.size < 0)) {
       throw new InvalidArgumentError(`invalid expected size ${expected.size}`);
@@ -134,8 +136,12 @@ export class LocalContentStore implements ContentStore {
     const tmp = this.paths.newIngest();
     const fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     let committed = false;
+    // off-thread: a worker reads the written bytes back from the page cache (background-file-hash.ts)
+    const background = o?.hashOffThread ? new BackgroundFileHash(tmp) : undefined;
     try {
-      const hash = createHash("sha256");
+      const hash = background ? undefined : createHash("sha256");
+      /** writes in file order: the worker may hash up to the end of the last of a completed prefix */
+      const order: Array<{ end: number; done: boolean }> = [];
       let size = 0;
       // Writes go at explicit offsets, a few in flight: the next chunk is read and hashed
       // while the previous ones are written (a 50 MB layer no longer waits for each write).
@@ -149,10 +155,18 @@ export class LocalContentStore implements ContentStore {
           if (expected.size !== undefined && size + bytes > expected.size) {
             throw new InvalidArgumentError(`blob is larger than the expected ${expected.size} bytes`);
           }
-          for (const b of bufs) hash.update(b);
+          if (hash) for (const b of bufs) hash.update(b);
+          const slot = { end: size + bytes, done: false };
+          order.push(slot);
           const written = bufs.length === 1 ? fh.write(bufs[0]!, 0, bytes, size) : fh.writev(bufs as Uint8Array[], size);
           const w: Promise<unknown> = written.then(
-            () => inflight.delete(w),
+            () => {
+              inflight.delete(w);
+              slot.done = true;
+              let upto: number | undefined;
+              while (order[0]?.done) upto = order.shift()!.end;
+              if (background && upto !== undefined) background.advance(upto);
+            },
             (e) => {
               writeError ??= e;
               inflight.delete(w);
@@ -168,7 +182,7 @@ export class LocalContentStore implements ContentStore {
       }
       if (writeError) throw writeError;
       if (!DeferredSync.defer(o)) await fh.sync(); // a build: its final syncfs (deferred-sync.ts)
-      const digest = `sha256:${hash.digest("hex")}`;
+      const digest = `sha256:${background ? await background.finish(size) : hash!.digest("hex")}`;
       if (expected.size !== undefined && size !== expected.size) {
         throw new InvalidArgumentError(`blob size ${size} does not match the expected ${expected.size}`);
       }
@@ -184,6 +198,7 @@ export class LocalContentStore implements ContentStore {
       return { digest, size };
     } finally {
       if (!committed) {
+        background?.cancel();
         await fh.close().catch(() => {});
         await fs.rm(tmp, { force: true });
         if (typeof (source as Readable).destroy === "function") (source as Readable).destroy();
