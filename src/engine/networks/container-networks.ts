@@ -270,7 +270,7 @@ export class ContainerNetworks {
     this.removeInBackground(sb.st, sb.ready, TEARDOWN_DELAY_MS, build);
   }
 
-  /** Under the lock and without awaiting: the container's view of its build's sandbox, made first if need be. */
+  /** Under the lock: the container's view of its build's sandbox, made first if need be (its kernel work runs in the background: `ready`). */
   private async joinBuildSandbox(containerId: string, build: string): Promise<NetworkSetup> {
     if (this.sandboxes.has(containerId)) await this.tearDownLocked(containerId);
     const sb = this.buildSandboxes.get(build) ?? this.createBuildSandbox(build);
@@ -288,8 +288,11 @@ export class ContainerNetworks {
     if (!n) throw new NotFoundError(`network bridge not found`);
     const e = this.newEndpoint(n, { aliases: [] }, "eth0");
     const st: SandboxState = { containerId: build, nsPath: path.join(this.nsDir(), build), endpoints: [e], ports: [], build: true };
-    // the record and the namespace are made together: init removes either one without the other
-    const ready = Promise.all([createSandbox(st.nsPath, [this.ifaceSpec(e, !n.internal)]), writeJsonAtomic(this.stateFile(st), st)]).then(() => {});
+    // the namespace first, then its record (a crash in between: init removes a namespace without a record)
+    const ready = (async () => {
+      await createSandbox(st.nsPath, [this.ifaceSpec(e, !n.internal)]);
+      await writeJsonAtomic(this.stateFile(st), st);
+    })();
     const sb = { st, ready };
     this.buildSandboxes.set(build, sb);
     ready.catch(async (err) => {
