@@ -4,7 +4,7 @@
  * through the bridge from the same address and the same network namespace,
  * with its own hostname (its short ID), /etc/hosts line and UTS/PID/mount/IPC
  * namespaces. The sandbox goes when the build ends (success, a failing RUN,
- * the client killed) and at berthd's start after a kill -9 mid-build: no
+ * the client killed, berthd stopped) and at berthd's start after a kill -9 mid-build: no
  * veth, netns bind mount or address lease is left (the /30 bridge below has
  * one address: a container can only start once the build gave it back;
  * iptables rules are checked by the harness at stop).
@@ -166,7 +166,7 @@ test("a failing RUN, and a build whose client is killed mid-RUN, leave no sandbo
   await assertLeaseFree(d, bip, "after the client was killed");
 });
 
-test("kill -9 of berthd mid-build: after the restart no sandbox or lease of the build is left", { skip }, async (t) => {
+for (const signal of ["SIGKILL", "SIGTERM"] as const) test(`${signal} to berthd mid-build: after the restart no sandbox or lease of the build is left`, { skip }, async (t) => {
   const bip = tinyBip();
   const d = await startDaemon(["--bip", bip]);
   t.after(() => d.stop());
@@ -185,8 +185,10 @@ test("kill -9 of berthd mid-build: after the restart no sandbox or lease of the 
     build.once("exit", () => reject(new Error(`build ended before the RUN: ${out}`)));
   });
   assert.equal((await vethsOn(d)).length, 1, "the build's sandbox has one veth on the bridge");
-  await d.stopDaemon("SIGKILL");
+  // SIGKILL: init finds the build's sandbox; SIGTERM: berthd's close removes it (the build is aborted)
+  await d.stopDaemon(signal);
   await exited;
+  if (signal === "SIGTERM") await assertNoSandboxLeft(d, "once berthd has stopped");
   await d.start(["--bip", bip]);
   // the RUN's container survived berthd (conmon supervises it): remove it like any leftover
   for (const id of (await d.docker(["ps", "-aq"])).stdout.trim().split("\n").filter(Boolean)) await d.docker(["rm", "-f", id]);
