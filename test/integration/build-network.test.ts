@@ -83,6 +83,7 @@ test("a build's RUN steps share one sandbox: same address and netns, own hostnam
   const dir = await writeContext({ Dockerfile: `FROM busybox:latest\n${PROBE(1, port)}\n${PROBE(2, port)}\nFROM busybox:latest\nCOPY --from=0 /bin/busybox /bb\n${PROBE(3, port)}\n` });
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
 
+  const since = Math.floor(Date.now() / 1000) - 1;
   const r = await dockerBuild(d, ["--no-cache", "-t", "bnet:1", dir]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const steps = [1, 2, 3].map((n) => {
@@ -110,6 +111,12 @@ test("a build's RUN steps share one sandbox: same address and netns, own hostnam
   const addr = steps[0]!.cidr.split("/")[0];
   assert.deepEqual(seen, [1, 2, 3].map((n) => `/s${n} ${addr}`), "the host saw every step come from that address");
 
+  // events: each RUN container connects to and disconnects from the bridge, as with Docker; the build's sandbox is not seen
+  const ev = await d.api("GET", `/events?since=${since}&until=${Math.ceil(Date.now() / 1000) + 1}&filters=${encodeURIComponent(JSON.stringify({ type: ["network"] }))}`);
+  const netEvents = ev.body.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: { container?: string } } });
+  const byAction = (a: string) => netEvents.filter((e) => e.Action === a).map((e) => e.Actor.Attributes.container?.slice(0, 12));
+  assert.deepEqual(byAction("connect"), running, "a connect event per RUN container");
+  assert.deepEqual(byAction("disconnect"), running, "a disconnect event per RUN container");
   assert.deepEqual(await listContainers(d), [], "no RUN container is left");
   await assertNoSandboxLeft(d, "after the build");
   const net = (await d.api("GET", "/networks/bridge")).json<{ Containers: Record<string, unknown> }>();

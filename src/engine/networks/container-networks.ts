@@ -274,7 +274,8 @@ export class ContainerNetworks {
   private async joinBuildSandbox(containerId: string, build: string): Promise<NetworkSetup> {
     if (this.sandboxes.has(containerId)) await this.tearDownLocked(containerId);
     const sb = this.buildSandboxes.get(build) ?? this.createBuildSandbox(build);
-    const st: SandboxState = { containerId, nsPath: sb.st.nsPath, endpoints: [...sb.st.endpoints], ports: [], sharedFrom: build };
+    // an endpoint ID of its own, as each of Docker's RUN containers has
+    const st: SandboxState = { containerId, nsPath: sb.st.nsPath, endpoints: sb.st.endpoints.map((e) => ({ ...e, endpointId: randomBytes(32).toString("hex") })), ports: [], sharedFrom: build };
     this.sandboxes.set(containerId, st);
     this.onEndpointsChanged();
     for (const e of st.endpoints) this.nets.onEvent("connect", this.nets.byId(e.networkId)!, containerId);
