@@ -140,6 +140,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   // subscribed before reconcile so restarts at daemon start are recorded too
   const builds = new BuildService({
     containers,
+    sandboxes,
     images,
     layers,
     workRoot: path.join(dataRoot, "build-tmp"),

@@ -19,8 +19,21 @@ export interface BuildImageOps {
   tagBuiltImage(id: string, tagKeys: string[]): Promise<void>;
 }
 
+/**
+ * One network sandbox per build, shared by its RUN containers
+ * (engine/networks/container-networks.ts implements it): a container marked
+ * with shareBuildSandbox joins the build's sandbox when it starts (the first
+ * start creates it); releaseBuildSandbox removes it when the build ends.
+ */
+export interface BuildSandboxes {
+  shareBuildSandbox(containerId: string, build: string): void;
+  releaseBuildSandbox(build: string): void;
+}
+
 export interface BuildDeps {
   containers: ContainerService;
+  /** Absent: every RUN container gets a sandbox of its own, as `docker run` does. */
+  sandboxes?: BuildSandboxes;
   images: BuildImageOps;
   layers: LayerStore;
   /** Private scratch space: contexts and downloads live here during a build (same filesystem as the data root). */

@@ -61,21 +61,31 @@ export class BuildRun {
     private readonly ctx: BuildContext,
     private readonly work: string,
     private readonly out: GatedOutput,
+    /** This build's key for its shared network sandbox (BuildSandboxes). */
+    private readonly sandboxKey: string,
   ) {
     this.cacheBroken = req.noCache;
     this.sync = new DeferredSync(d.workRoot);
+    // a broken context fails the step that awaits it (or the build's end); here it only must not go unhandled
+    this.contextReady().catch(() => {});
   }
 
-  private contextIsReady = false;
+  private whenContextReady?: Promise<void>;
 
-  /** Waits for the whole context, applies .dockerignore once, and lets the held output through. */
-  private async contextReady(): Promise<void> {
-    if (this.contextIsReady) return;
-    await this.ctx.done;
-    const ignore = (await this.ctx.watched(".dockerignore")) ?? (await this.ctx.readSmallFile(".dockerignore"));
-    if (ignore) this.ctx.applyIgnore(ignoreMatcher(ignore.toString("utf8")));
-    this.contextIsReady = true;
-    this.out.open();
+  /**
+   * Waits for the whole context, applies .dockerignore once, and lets the
+   * held output through. Started with the build (constructor): the output of
+   * steps that need no context file (RUN) streams from the moment the context
+   * is in, not from the first COPY or the end of the build.
+   */
+  private contextReady(): Promise<void> {
+    this.whenContextReady ??= (async () => {
+      await this.ctx.done;
+      const ignore = (await this.ctx.watched(".dockerignore")) ?? (await this.ctx.readSmallFile(".dockerignore"));
+      if (ignore) this.ctx.applyIgnore(ignoreMatcher(ignore.toString("utf8")));
+      this.out.open();
+    })();
+    return this.whenContextReady;
   }
 
   private say(text: string): void {
@@ -355,6 +365,8 @@ export class BuildRun {
           user: st.config.User ?? "",
           workingDir: st.config.WorkingDir ?? "",
           networkMode: network,
+          // host and none need no sandbox of berth's
+          shareSandbox: network === "default" || network === "bridge" ? (cid) => this.d.sandboxes?.shareBuildSandbox(cid, this.sandboxKey) : undefined,
           commandText: argv.join(" "),
           removeOnFailure: this.req.rm || this.req.forceRm,
           deferRemoval: (p) => this.removals.push(p),

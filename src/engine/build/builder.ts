@@ -61,7 +61,8 @@ export class Builder {
    * and ADD wait for the context (BuildRun.contextReady).
    */
   async build(req: BuildRequest, body: Readable, out: BuildOutput): Promise<string> {
-    const work = path.join(this.d.workRoot, `b-${randomBytes(8).toString("hex")}`);
+    const key = randomBytes(8).toString("hex");
+    const work = path.join(this.d.workRoot, `b-${key}`);
     await fs.mkdir(work, { recursive: true, mode: 0o700 });
     const dfRel = BuildContext.cleanName(req.dockerfile || "Dockerfile");
     const ctx = BuildContext.begin(body, path.join(work, "context"), [dfRel, "dockerfile", ".dockerignore"]);
@@ -70,7 +71,7 @@ export class Builder {
     ctx.done.then(() => tm("context received"), () => {});
     try {
       const df = parse(await this.readDockerfile(ctx, dfRel, req.dockerfile));
-      const run = new BuildRun(this.d, this.cache, req, df, ctx, work, gate);
+      const run = new BuildRun(this.d, this.cache, req, df, ctx, work, gate, `build-${key}`);
       try {
         const id = await run.run();
         tm("build done");
@@ -83,6 +84,8 @@ export class Builder {
         throw e;
       } finally {
         await Promise.all(run.removals);
+        // success, failure or cancel (the client went away: req.signal): the RUN containers are gone or dead
+        this.d.sandboxes?.releaseBuildSandbox(`build-${key}`);
       }
     } finally {
       // the client is still sending when the Dockerfile was bad: read the rest so the answer reaches it

@@ -10,6 +10,20 @@
  * berthd restart they are reloaded, the host ports re-held and the rules
  * re-applied, so running containers keep their addresses and ports.
  * Addresses in use are exactly the endpoints of the sandboxes.
+ *
+ * A build has one sandbox of its own, shared by its RUN containers (Docker
+ * gives each RUN a sandbox; making and removing one per step cost ~20 ms of
+ * processes on each step's start path and its teardown competed with the
+ * next steps): the first RUN start creates it (an address, a veth on the
+ * bridge), every RUN container of the build joins its namespace by path, as
+ * `--network container:` does, and keeps its own UTS/PID/mount/IPC
+ * namespaces and /etc files (hostname = its short ID → the shared address).
+ * While a RUN container runs it is listed as its own sandbox (sharedFrom)
+ * with the shared endpoint, so inspect, network inspect and the connect and
+ * disconnect events look as with Docker; the build's sandbox itself is in no
+ * list. It goes when the build ends (release) and, if berthd died during the
+ * build, at the next init. There is no network mode for it: only the build
+ * engine can ask for it (shareBuildSandbox), never an API client.
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -52,6 +66,10 @@ export class ContainerNetworks {
   private readonly ports = new PortReservations();
   private readonly firewall: Firewall;
   private lastAlloc = new Map<string, number>();
+  /** Builds' own sandboxes by build key, with their kernel work (see the header). */
+  private readonly buildSandboxes = new Map<string, { st: SandboxState; ready: Promise<void> }>();
+  /** RUN containers whose start joins a build's sandbox: container ID → build key. */
+  private readonly buildOf = new Map<string, string>();
   /** Kernel work in flight per container (sandbox creation), awaited before its teardown. */
   private readonly building = new Map<string, Promise<void>>();
   /** Teardowns running in the background; close() waits for them. */
@@ -97,7 +115,8 @@ export class ContainerNetworks {
       if (!f.endsWith(".json")) continue;
       const st = await readJsonIfExists<SandboxState>(path.join(this.stateDir(), f)).catch(() => undefined);
       if (!st) continue;
-      if (!isRunning(st.containerId) || this.sandboxes.has(st.containerId) || !(await sandboxExists(st.nsPath))) {
+      // a build's sandbox is never kept: its build ended with the berthd that ran it
+      if (st.build || !isRunning(st.containerId) || this.sandboxes.has(st.containerId) || !(await sandboxExists(st.nsPath))) {
         await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost)).catch(() => {});
         await fs.rm(path.join(this.stateDir(), f), { force: true });
         continue;
@@ -159,6 +178,7 @@ export class ContainerNetworks {
   }
 
   async onRemove(id: string): Promise<void> {
+    this.buildOf.delete(id);
     await this.tearDown(id);
     await this.nets.forgetContainer(id);
   }
@@ -168,6 +188,8 @@ export class ContainerNetworks {
   async setUp(c: ContainerNetInput): Promise<NetworkSetup> {
     const primary = primaryNetworkName(c.networkMode);
     if (!primary) return { addresses: [], aliases: [] };
+    const build = this.buildOf.get(c.id);
+    if (build && primary === "bridge") return this.nets.lock.run("sandboxes", () => this.joinBuildSandbox(c.id, build));
     return this.nets.lock.run("sandboxes", async () => {
       if (this.sandboxes.has(c.id)) await this.tearDownLocked(c.id);
       const pnet = this.nets.find(primary);
@@ -227,6 +249,62 @@ export class ContainerNetworks {
     });
   }
 
+  // ---- a build's sandbox ---------------------------------------------------
+
+  /** The container's starts join the sandbox of the build `build` (created by the first start that needs it). */
+  shareBuildSandbox(containerId: string, build: string): void {
+    this.buildOf.set(containerId, build);
+  }
+
+  /**
+   * The build has ended: its sandbox is removed in the background (close()
+   * waits for it); its address is free at once. A RUN container still
+   * running (a cancelled build that keeps its containers) keeps its view
+   * until it exits, and its next start gets a sandbox of its own.
+   */
+  releaseBuildSandbox(build: string): void {
+    for (const [c, b] of this.buildOf) if (b === build) this.buildOf.delete(c);
+    const sb = this.buildSandboxes.get(build);
+    if (!sb) return;
+    this.buildSandboxes.delete(build);
+    this.removeInBackground(sb.st, sb.ready, TEARDOWN_DELAY_MS, build);
+  }
+
+  /** Under the lock: the container's view of its build's sandbox, made first if need be (its kernel work runs in the background: `ready`). */
+  private async joinBuildSandbox(containerId: string, build: string): Promise<NetworkSetup> {
+    if (this.sandboxes.has(containerId)) await this.tearDownLocked(containerId);
+    const sb = this.buildSandboxes.get(build) ?? this.createBuildSandbox(build);
+    // an endpoint ID of its own, as each of Docker's RUN containers has
+    const st: SandboxState = { containerId, nsPath: sb.st.nsPath, endpoints: sb.st.endpoints.map((e) => ({ ...e, endpointId: randomBytes(32).toString("hex") })), ports: [], sharedFrom: build };
+    this.sandboxes.set(containerId, st);
+    this.onEndpointsChanged();
+    for (const e of st.endpoints) this.nets.onEvent("connect", this.nets.byId(e.networkId)!, containerId);
+    const e = st.endpoints[0]!;
+    return { nsPath: st.nsPath, addresses: [e.ip], aliases: [], embeddedDns: this.embeddedDnsOf(st), gateway: e.gateway, ready: sb.ready };
+  }
+
+  /** Builds run on the default bridge only (the build route accepts no other network). */
+  private createBuildSandbox(build: string): { st: SandboxState; ready: Promise<void> } {
+    const n = this.nets.find("bridge");
+    if (!n) throw new NotFoundError(`network bridge not found`);
+    const e = this.newEndpoint(n, { aliases: [] }, "eth0");
+    const st: SandboxState = { containerId: build, nsPath: path.join(this.nsDir(), build), endpoints: [e], ports: [], build: true };
+    // the namespace first, then its record (a crash in between: init removes a namespace without a record)
+    const ready = (async () => {
+      await createSandbox(st.nsPath, [this.ifaceSpec(e, !n.internal)]);
+      await writeJsonAtomic(this.stateFile(st), st);
+    })();
+    const sb = { st, ready };
+    this.buildSandboxes.set(build, sb);
+    ready.catch(async (err) => {
+      this.log(`the network sandbox of ${build}: ${err}`);
+      // the next RUN of the build tries a new one
+      if (this.buildSandboxes.get(build) === sb) this.buildSandboxes.delete(build);
+      await fs.rm(this.stateFile(st), { force: true });
+    });
+    return sb;
+  }
+
   /**
    * The endpoint that gives the container its way out (default route,
    * published ports): Docker's rule, "the first non-internal network in
@@ -262,7 +340,8 @@ export class ContainerNetworks {
 
   private usedIps(networkId: string): Set<number> {
     const used = new Set<number>();
-    for (const s of this.sandboxes.values()) for (const e of s.endpoints) if (e.networkId === networkId) used.add(parseIp(e.ip));
+    const all = [...this.sandboxes.values(), ...[...this.buildSandboxes.values()].map((b) => b.st)];
+    for (const s of all) for (const e of s.endpoints) if (e.networkId === networkId) used.add(parseIp(e.ip));
     return used;
   }
 
@@ -313,13 +392,19 @@ export class ContainerNetworks {
       const n = this.nets.byId(e.networkId);
       if (n) this.nets.onEvent("disconnect", n, id);
     }
+    // a RUN container's view of its build's sandbox: the build removes the sandbox
+    if (st.sharedFrom) return;
+    // after the exit is recorded and an --rm container removed: the client is not kept waiting for the kernel
+    this.removeInBackground(st, building, TEARDOWN_DELAY_MS, id);
+  }
+
+  private removeInBackground(st: SandboxState, building: Promise<void> | undefined, delayMs: number, owner: string): void {
     const work = (async () => {
-      // after the exit is recorded and an --rm container removed: the client is not kept waiting for the kernel
-      await new Promise((r) => setTimeout(r, TEARDOWN_DELAY_MS));
-      await building;
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      await building?.catch(() => {});
       await fs.rm(this.stateFile(st), { force: true });
-      if (st.ports.length) await this.applyFirewall().catch((e) => this.log(`firewall after ${id} stopped: ${e}`));
-      await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost)).catch((e) => this.log(`removing the sandbox of ${id}: ${e}`));
+      if (st.ports.length) await this.applyFirewall().catch((e) => this.log(`firewall after ${owner} stopped: ${e}`));
+      await destroySandbox(st.nsPath, st.endpoints.map((e) => e.vethHost)).catch((e) => this.log(`removing the sandbox of ${owner}: ${e}`));
     })();
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
@@ -330,6 +415,7 @@ export class ContainerNetworks {
   async connect(netRef: string, c: { id: string; name: string; networkMode: string; running: boolean }, req: EndpointRequest): Promise<void> {
     const n = this.nets.get(netRef);
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
+    this.checkNotBuildStep(c.id);
     const mode = c.networkMode;
     if (mode === "host" || mode === "none" || mode.startsWith("container:")) {
       throw new ForbiddenError(`container sharing network namespace with another container or host cannot be connected to any other network`);
@@ -374,6 +460,7 @@ export class ContainerNetworks {
     const containerId = c.id;
     const n = this.nets.get(netRef);
     if (n.driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
+    this.checkNotBuildStep(containerId);
     const implied = this.nets.impliedMember(n, containerId, c.networkMode);
     if (!n.members[containerId] && !implied) throw new FailedPreconditionError(`container ${containerId} is not connected to the network ${n.name}`);
     await this.nets.lock.run("sandboxes", async () => {
@@ -399,6 +486,11 @@ export class ContainerNetworks {
     if (n.predefined && primaryNetworkName(c.networkMode) === n.name) await this.nets.setDeparted(n.id, containerId, true);
   }
 
+  /** A running RUN step shares its build's namespace: changing its interfaces would change every step's. */
+  private checkNotBuildStep(containerId: string): void {
+    if (this.sandboxes.get(containerId)?.sharedFrom) throw new ConflictError(`container ${containerId} is a build step: its network cannot change while it runs`);
+  }
+
   // ---- daemon stop -----------------------------------------------------------
 
   /**
@@ -407,6 +499,8 @@ export class ContainerNetworks {
    * berthd is down (init rebuilds all of it from the records).
    */
   async close(): Promise<void> {
+    // builds still running when berthd stops lose their RUN steps' network, as they would lose it to a crash
+    for (const build of [...this.buildSandboxes.keys()]) this.releaseBuildSandbox(build);
     await Promise.all([...this.pending]);
     this.ports.releaseAll();
     if (this.sandboxes.size > 0) return;

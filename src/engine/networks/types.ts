@@ -64,10 +64,15 @@ export interface PublishedPort {
 }
 
 export interface SandboxState {
+  /** The container it belongs to; for a build's own sandbox, the build's key ("build-…", never a container ID). */
   containerId: string;
   nsPath: string;
   endpoints: Endpoint[];
   ports: PublishedPort[];
+  /** A build's shared sandbox (recorded on disk; removed at berthd's start: its build died with berthd). */
+  build?: true;
+  /** A RUN container's view of its build's sandbox (never recorded): the key of that build; nothing of its own to tear down. */
+  sharedFrom?: string;
 }
 
 /** A container's network request, from create (HostConfig + NetworkingConfig). */

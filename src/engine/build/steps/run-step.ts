@@ -45,6 +45,8 @@ export interface RunStepInput {
   user: string;
   workingDir: string;
   networkMode: string;
+  /** Called with the new container before it starts: marks it for the build's shared network sandbox. */
+  shareSandbox?: (containerId: string) => void;
   /** Shown in the error when the command fails (Docker: the argv joined with spaces). */
   commandText: string;
   removeOnFailure: boolean;
@@ -68,6 +70,7 @@ export async function runStep<T>(d: BuildDeps, o: RunStepInput, commit: (layer: 
   const tm = timer(d);
   const { id } = await d.containers.create({ config, hostConfig: buildHostConfig(o.networkMode) });
   tm("run: create");
+  o.shareSandbox?.(id);
   let ok = false;
   try {
     o.onStarted(id);
