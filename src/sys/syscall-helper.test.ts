@@ -128,6 +128,9 @@ test("errors carry Node-style code, syscall and path", async (t) => {
   await umount(target);
   assert.equal(await isMountPoint(target), false);
   await syncfs(root);
+  const fifo = path.join(root, "fifo"); // opened without waiting for a writer
+  await run([fsutil, "mknod", fifo, "10644", "0", "0"]);
+  await syncfs(fifo);
 });
 
 test("MNT_DETACH unmounts a busy mount lazily", async (t) => {
