@@ -209,7 +209,10 @@ function call(op: string, fields: string[], subject: string): Promise<Buffer> {
         if (tracing) trace(`sys done ${op} ${subject}`);
         resolve(b);
       },
-      reject,
+      reject: (e) => {
+        if (tracing) trace(`sys done ${op} ${subject} (${e instanceof SyscallError ? e.code : "failed"})`);
+        reject(e);
+      },
       op,
       path: subject,
     });
