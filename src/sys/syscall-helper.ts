@@ -16,6 +16,10 @@
  * (`code` "EBUSY", `syscall` "umount2", `path`). Inputs are checked before
  * anything is sent: absolute paths, no NUL anywhere, bounded sizes.
  *
+ * PR_SET_PDEATHSIG fires when the *thread* that spawned the helper ends, so
+ * the helper must be started from the main thread (as every caller here
+ * does), never from a worker.
+ *
  * The binary is built by `make -C native` into native/bin/ (scripts/setup.sh);
  * compiled code runs from dist/src/sys/. BERTH_SYSCALLS overrides the path.
  */
