@@ -67,7 +67,8 @@ export interface Engine {
 
 /** Network names of the bench's own (bridge, device prefix, chain prefix), so that a bench never shares them with a test daemon or another bench. */
 export function benchNetFlags(root: string): string[] {
-  const t = path.basename(root).replace(/[^A-Za-z0-9]/g, "").slice(-6);
+  // From the whole path, not its basename: build.ts's roots all end in "/b", and two benches at once must not share a bridge.
+  const t = root.replace(/[^A-Za-z0-9]/g, "").slice(-6);
   return ["--bridge", `bb${t}`, "--bridge-prefix", `c${t.slice(0, 4)}-`, "--iptables-chain-prefix", `BB_${t}`];
 }
 

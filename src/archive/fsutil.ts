@@ -1,6 +1,8 @@
 /**
  * Client of native/berth-fsutil (see the C file's header for the protocol):
- * the mknod and xattr calls Node.js cannot make.
+ * the mknod and xattr calls Node.js cannot make. lgetxattr, asked once per
+ * directory on a build's commit path, goes to the long-lived syscall helper
+ * instead (sys/syscall-helper.ts): no process spawn per look.
  *
  * Unpack queues these calls in an FsUtilBatch and runs the whole queue in
  * one process (`berth-fsutil batch`, records on stdin), so a layer with
@@ -17,7 +19,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../sys/exec.js";
-import { ExecError, InvalidArgumentError } from "../errors/index.js";
+import { lgetxattr as lgetxattrCall } from "../sys/syscall-helper.js";
+import { InvalidArgumentError } from "../errors/index.js";
 
 export function fsutilBinary(): string {
   return process.env.BERTH_FSUTIL ?? fileURLToPath(new URL("../../../native/bin/berth-fsutil", import.meta.url));
@@ -117,9 +120,5 @@ export class FsUtilBatch {
 /** Reads an xattr without following a final symlink; undefined when it is not set. */
 export async function lgetxattr(p: string, name: string): Promise<Buffer | undefined> {
   checkPath(p);
-  const res = await run([fsutilBinary(), "lgetxattr", p, name], { allowFailure: true });
-  if (res.exitCode === 0) return Buffer.from(res.stdout.trim(), "hex");
-  // Exit 3 is berth-fsutil's "attribute not set" (ENODATA/ENOTSUP).
-  if (res.exitCode === 3) return undefined;
-  throw new ExecError([fsutilBinary(), "lgetxattr", p, name], res.exitCode, res.stderr);
+  return lgetxattrCall(p, name);
 }

@@ -9,8 +9,8 @@
  * calls `flush()` — one syncfs(2) of the filesystem — before it publishes
  * anything that references those writes (and publishes without the option,
  * so that write is synced as usual). There is no background syncfs between
- * steps: measured, spawning sync(1) from the daemon blocks its event loop
- * (fork of a big process) and the syncfs stalls the next step's own file
+ * steps: measured (when it was a spawned sync(1), whose fork of the daemon
+ * blocked the event loop), the syncfs stalls the next step's own file
  * operations on the journal, so it saved nothing over the single flush.
  *
  * What this keeps: a kill -9 loses nothing the kernel already has (the page
@@ -25,7 +25,7 @@
  * Node 20 that turns on promise hooks for the whole daemon, which made a
  * COPY's write loop measurably slower.
  */
-import { run } from "../sys/exec.js";
+import { syncfs } from "../sys/syscall-helper.js";
 
 export interface SyncOptions {
   /** the batch this write belongs to: its fsync is left to the batch's flush */
@@ -50,7 +50,7 @@ export class DeferredSync {
 
   private async syncfs(): Promise<void> {
     this.dirty = false;
-    await run(["sync", "-f", this.fsPath]);
+    await syncfs(this.fsPath);
   }
 
   /** Everything written in the batch so far is on disk when this resolves. */

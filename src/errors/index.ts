@@ -47,6 +47,25 @@ export class ExecError extends BerthError {
   }
 }
 
+/**
+ * A system call berth made through its syscall helper (mount, umount2,
+ * lgetxattr, syncfs; src/sys/syscall-helper.ts) failed. Shaped like Node's own
+ * system errors: `code` ("EBUSY"), negative `errno`, `syscall`, `path`.
+ */
+export class SyscallError extends BerthError {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path: string;
+  constructor(code: string, errno: number, syscall: string, path: string, detail: string) {
+    super(`${syscall} ${path}: ${detail} (${code})`);
+    this.code = code;
+    this.errno = errno;
+    this.syscall = syscall;
+    this.path = path;
+  }
+}
+
 export function isBerthError(err: unknown): err is BerthError {
   return err instanceof BerthError;
 }

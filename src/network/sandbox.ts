@@ -13,6 +13,7 @@
 import { promises as fs } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { run } from "../sys/exec.js";
+import { MNT_DETACH, umount } from "../sys/syscall-helper.js";
 
 export interface InterfaceSpec {
   /** Name inside the container (eth0…). */
@@ -84,7 +85,9 @@ export async function removeInterfaces(vethHosts: string[]): Promise<void> {
 
 export async function destroySandbox(nsPath: string, vethHosts: string[]): Promise<void> {
   await removeInterfaces(vethHosts);
-  await run(["umount", "-l", nsPath], { allowFailure: true });
+  await umount(nsPath, MNT_DETACH).catch(() => {
+    /* not mounted (creation failed early, or torn down already): nothing to undo */
+  });
   await fs.rm(nsPath, { force: true });
 }
 

@@ -31,6 +31,7 @@ import { directorySize } from "../../store/snapshots/directory-size.js";
 import { isMountPoint } from "../../store/snapshots/mountinfo.js";
 import { VOLUME_LAYOUT_VERSION, type VolumeRecord, type VolumeStore } from "../../store/volumes/volume-store.js";
 import { run } from "../../sys/exec.js";
+import { umount } from "../../sys/syscall-helper.js";
 import { localMountOptions, mountArgv, validateLocalOptions } from "./local-driver-options.js";
 import { matchesList, matchesPrune, parsePruneFilters, validateListFilters } from "./volume-filters.js";
 import { ANONYMOUS_LABEL, newAnonymousName, validateVolumeName } from "./volume-name.js";
@@ -162,7 +163,7 @@ export class VolumeService {
       const data = this.d.store.dataDir(name);
       // A leftover driver mount (a crash between mount and record) is unmounted first; removing
       // through a mount would delete the files of a bind-mounted host directory.
-      if (await isMountPoint(data)) await run(["umount", data]);
+      if (await isMountPoint(data)) await umount(data);
       if (await isMountPoint(data)) throw new ConflictError(`remove ${name}: volume is still mounted`);
       await this.d.store.remove(name);
       this.emit("destroy", rec);
@@ -242,7 +243,7 @@ export class VolumeService {
       if (set && set.size === 0) this.mounters.delete(name);
       if ((set?.size ?? 0) === 0 && localMountOptions(rec.options)) {
         const data = this.d.store.dataDir(name);
-        if (await isMountPoint(data)) await run(["umount", data]);
+        if (await isMountPoint(data)) await umount(data);
       }
     });
     if (was && !opts.quiet) this.emit("unmount", rec, { container: containerId });
@@ -261,7 +262,7 @@ export class VolumeService {
     for (const rec of this.d.store.all()) {
       if (!localMountOptions(rec.options) || this.mounters.has(rec.name)) continue;
       const data = this.d.store.dataDir(rec.name);
-      if (await isMountPoint(data)) await run(["umount", data]).catch((e) => this.d.log?.(`umount ${data}: ${e}`));
+      if (await isMountPoint(data)) await umount(data).catch((e) => this.d.log?.(`umount ${data}: ${e}`));
     }
   }
 

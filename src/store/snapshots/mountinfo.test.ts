@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseMountPoints } from "./mountinfo.js";
-import { overlayMountArgv } from "./overlay-options.js";
+import { overlayMountData } from "./overlay-options.js";
 
 test("parseMountPoints unescapes octal sequences", () => {
   const info = [
@@ -11,14 +11,15 @@ test("parseMountPoints unescapes octal sequences", () => {
   assert.deepEqual(parseMountPoints(info), ["/", "/tmp/with space"]);
 });
 
-test("overlayMountArgv lists lowers topmost first in one -o", () => {
-  assert.deepEqual(overlayMountArgv({ lowers: ["b/diff", "a/diff"], upper: "../s/k/upper", work: "../s/k/work" }, "/mnt"), [
-    "mount", "-t", "overlay", "overlay", "-o", "lowerdir=b/diff:a/diff,upperdir=../s/k/upper,workdir=../s/k/work", "/mnt",
-  ]);
+test("overlayMountData lists lowers topmost first in one option string", () => {
+  assert.equal(
+    overlayMountData({ lowers: ["b/diff", "a/diff"], upper: "../s/k/upper", work: "../s/k/work" }),
+    "lowerdir=b/diff:a/diff,upperdir=../s/k/upper,workdir=../s/k/work",
+  );
 });
 
-test("overlayMountArgv adds volatile only when asked", () => {
+test("overlayMountData adds volatile only when asked", () => {
   const dirs = { lowers: ["a/diff"], upper: "u", work: "w" };
-  assert.equal(overlayMountArgv(dirs, "/mnt", true)[5], "lowerdir=a/diff,upperdir=u,workdir=w,volatile");
-  assert.equal(overlayMountArgv(dirs, "/mnt")[5], "lowerdir=a/diff,upperdir=u,workdir=w");
+  assert.equal(overlayMountData(dirs, true), "lowerdir=a/diff,upperdir=u,workdir=w,volatile");
+  assert.equal(overlayMountData(dirs), "lowerdir=a/diff,upperdir=u,workdir=w");
 });

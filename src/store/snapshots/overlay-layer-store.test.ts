@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { chainIdOf } from "../../archive/chain-id.js";
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, SyscallError } from "../../errors/index.js";
 import { buildTar, buildTarGz } from "../../../test/fixtures/hostile/tar-builder.js";
 import { isMountPoint } from "./mountinfo.js";
 import { OverlayLayerStore } from "./overlay-layer-store.js";
@@ -103,6 +103,22 @@ test("an image with no layers mounts over the empty lower", async (t) => {
   await fs.writeFile(path.join(mnt, "f"), "x");
   await store.unmount(mnt);
   assert.deepEqual(await fs.readdir(store.upperDir("scratch")), ["f"]);
+});
+
+test("unmount of a busy rootfs fails with EBUSY (after its retry) and leaves it mounted", async (t) => {
+  const { store, target } = await setup(t);
+  await store.prepare("busy", null);
+  const mnt = target("busy-rootfs");
+  await store.mount("busy", mnt);
+  const fh = await fs.open(path.join(mnt, "held"), "w");
+  try {
+    await assert.rejects(store.unmount(mnt), (e: Error) => e instanceof SyscallError && e.code === "EBUSY" && e.syscall === "umount2" && e.path === mnt);
+    assert.equal(await isMountPoint(mnt), true);
+  } finally {
+    await fh.close();
+  }
+  await store.unmount(mnt);
+  assert.equal(await isMountPoint(mnt), false);
 });
 
 test("a diffId mismatch or a hostile layer leaves no layer and no temp dir", async (t) => {

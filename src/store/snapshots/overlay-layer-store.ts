@@ -4,7 +4,7 @@
  * Applying a layer: the tar is unpacked into layers/.tmp-<random>/diff while
  * its diffId is computed (archive/unpack.ts); only when the unpack completed
  * and the diffId matched are the metadata files written, the filesystem
- * synced (`sync -f`, one syncfs(2) instead of an fsync per file) and the temp
+ * synced (one syncfs(2) instead of an fsync per file) and the temp
  * dir renamed to layers/<chainhex>, then layers/ fsynced. A crash at any point
  * leaves either no layer or a complete one; temp dirs are deleted by init().
  * Work on one chainId is serialised with a KeyedMutex so a layer pulled twice
@@ -13,11 +13,12 @@
  * Removal renames the layer (or snapshot) to a temp name first, so a crash
  * mid-delete never leaves a half layer under its real name.
  *
- * Mounting: see overlay-options.ts. mounts() returns the spec with absolute
+ * Mounting: see overlay-options.ts. mount(2), umount2(2) and syncfs(2) go
+ * through the syscall helper (sys/syscall-helper.ts): no process spawn each. mounts() returns the spec with absolute
  * paths for callers that mount elsewhere (and, as documented in the
  * interface, a bind of the upper dir for an empty chain); mount() itself
  * always uses overlay, with layers/empty as the lower of an empty chain, and
- * short relative paths (layers/l/<20 hex> symlinks, run from cwd=layers/) to
+ * short relative paths (layers/l/<20 hex> symlinks, mounted from cwd=layers/) to
  * stay under the page-size option limit: ~170 layers fit; beyond, a clear
  * "max depth exceeded" error as Docker gives.
  *
@@ -32,14 +33,14 @@ import { fsyncDir, writeFileAtomic } from "../../durable/atomic-file.js";
 import { DeferredSync, type SyncOptions } from "../../durable/deferred-sync.js";
 import { KeyedMutex } from "../../durable/keyed-mutex.js";
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from "../../errors/index.js";
-import { run } from "../../sys/exec.js";
+import { mount, syncfs, umount } from "../../sys/syscall-helper.js";
 import { directorySize } from "./directory-size.js";
 import { isMountPoint } from "./mountinfo.js";
-import { overlayMountArgv, overlayOptions } from "./overlay-options.js";
+import { overlayMountData, overlayOptions } from "./overlay-options.js";
 import { checkKey, isLayerDirName, SnapshotPaths, TMP_PREFIX } from "./paths.js";
 import type { AppliedLayer, LayerStore, SnapshotMount } from "./snapshotter.js";
 
-/** The kernel copies mount options into one page; mount(8) needs a little of it. */
+/** The kernel copies mount options into one page (the helper refuses more than 4095 bytes). */
 const MAX_MOUNT_OPTIONS = 4000;
 
 const exists = (p: string): Promise<boolean> => fs.access(p).then(() => true, () => false);
@@ -170,7 +171,7 @@ export class OverlayLayerStore implements LayerStore {
     if (overlayOptions(dirs).join(",").length >= MAX_MOUNT_OPTIONS) {
       throw new InvalidArgumentError(`max depth exceeded: ${chain.length} layers do not fit in one overlay mount`);
     }
-    await run(overlayMountArgv(dirs, abs, opts.volatile), { cwd: this.paths.layersDir() });
+    await mount({ source: "overlay", fstype: "overlay", target: abs, data: overlayMountData(dirs, opts.volatile), cwd: this.paths.layersDir() });
   }
 
   /**
@@ -195,8 +196,12 @@ export class OverlayLayerStore implements LayerStore {
   async unmount(target: string): Promise<void> {
     const abs = path.resolve(target);
     if (!(await isMountPoint(abs))) return;
-    const res = await run(["umount", abs], { allowFailure: true });
-    if (res.exitCode !== 0 && (await isMountPoint(abs))) await run(["umount", abs]); // rethrows with stderr
+    try {
+      await umount(abs);
+    } catch {
+      // EBUSY can be transient (a process of the container still exiting): one more try, which throws
+      if (await isMountPoint(abs)) await umount(abs);
+    }
   }
 
   async remove(key: string): Promise<void> {
@@ -219,7 +224,7 @@ export class OverlayLayerStore implements LayerStore {
         await writeFileAtomic(path.join(tmp, "diffid"), diffId, 0o644, o);
         await writeFileAtomic(path.join(tmp, "parent"), parentChainId ?? "", 0o644, o);
         await writeFileAtomic(path.join(tmp, "size"), String(size), 0o644, o);
-        if (!DeferredSync.defer(o)) await run(["sync", "-f", tmp]); // a build: its final syncfs
+        if (!DeferredSync.defer(o)) await syncfs(tmp); // a build: its final syncfs
         await fs.rename(tmp, this.paths.layer(chainId));
         await fsyncDir(this.paths.layersDir(), o);
         return { diffId, chainId, size };
@@ -247,7 +252,7 @@ export class OverlayLayerStore implements LayerStore {
         await writeFileAtomic(path.join(tmp, "diffid"), diffId);
         await writeFileAtomic(path.join(tmp, "parent"), parent ?? "");
         await writeFileAtomic(path.join(tmp, "size"), String(size));
-        await run(["sync", "-f", tmp]);
+        await syncfs(tmp);
         await fs.rename(tmp, this.paths.layer(chainId));
         await fsyncDir(this.paths.layersDir());
         return { diffId, chainId, size };

@@ -20,9 +20,9 @@ export function overlayOptions(d: OverlayDirs): string[] {
 }
 
 /**
- * argv of mount(8) for `overlay` at target. `volatile` (Linux 5.10+): no sync of the
+ * The data string of mount(2) for `overlay`. `volatile` (Linux 5.10+): no sync of the
  * upper filesystem, neither on syncfs nor at unmount (which otherwise syncs all of it).
  */
-export function overlayMountArgv(d: OverlayDirs, target: string, volatile = false): string[] {
-  return ["mount", "-t", "overlay", "overlay", "-o", [...overlayOptions(d), ...(volatile ? ["volatile"] : [])].join(","), target];
+export function overlayMountData(d: OverlayDirs, volatile = false): string {
+  return [...overlayOptions(d), ...(volatile ? ["volatile"] : [])].join(",");
 }
