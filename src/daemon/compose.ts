@@ -71,7 +71,7 @@ export async function composeDaemon(cfg: DaemonConfig, log: (m: string) => void)
   await fs.mkdir(dataRoot, { recursive: true, mode: 0o711 });
   await fs.mkdir(cfg.execRoot, { recursive: true, mode: 0o711 });
 
-  const content = new LocalContentStore(path.join(dataRoot, "content"));
+  const content = new LocalContentStore(path.join(dataRoot, "content"), { cacheSmallBlobs: true });
   const layers = new OverlayLayerStore(path.join(dataRoot, "layers"));
   await content.init();
   await layers.init();

@@ -18,6 +18,9 @@ export function stepKey(parentId: string | null, createdBy: string, extra = ""):
 }
 
 export class BuildCache {
+  /** Entries read or written by this process (a rebuild looks up every step: no file read each time). */
+  private readonly known = new Map<string, string>();
+
   constructor(readonly dir: string) {}
 
   async init(): Promise<void> {
@@ -26,10 +29,13 @@ export class BuildCache {
 
   /** The cached image ID, if its image still exists (`exists`); stale entries are removed. */
   async lookup(key: string, exists: (id: string) => Promise<boolean>): Promise<string | undefined> {
-    const id = await fs.readFile(path.join(this.dir, key), "utf8").catch(() => undefined);
+    const id = this.known.get(key) ?? (await fs.readFile(path.join(this.dir, key), "utf8").catch(() => undefined))?.trim();
     if (!id) return undefined;
-    if (await exists(id.trim())) return id.trim();
-    await fs.rm(path.join(this.dir, key), { force: true });
+    if (await exists(id)) {
+      this.known.set(key, id);
+      return id;
+    }
+    await this.remove(key);
     return undefined;
   }
 
@@ -42,6 +48,7 @@ export class BuildCache {
     const tmp = path.join(this.dir, `.tmp-${key}-${process.pid}`);
     await fs.writeFile(tmp, imageId);
     await fs.rename(tmp, path.join(this.dir, key));
+    this.known.set(key, imageId);
   }
 
   /** Every entry as [key, imageId]. */
@@ -56,6 +63,7 @@ export class BuildCache {
   }
 
   async remove(key: string): Promise<void> {
+    this.known.delete(key);
     await fs.rm(path.join(this.dir, key), { force: true });
   }
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { runContentStoreSuite } from "../../../test/suites/content-store-suite.js";
+import { NotFoundError } from "../../errors/index.js";
 import { LocalContentStore } from "./local-content-store.js";
 
 runContentStoreSuite("LocalContentStore", async () => {
@@ -73,4 +74,25 @@ test("LocalContentStore: hashOffThread gives the same digest (several at once), 
   await assert.rejects(s.ingest(failing, {}, { hashOffThread: true }), /source broke/);
   await assert.rejects(s.ingest(Readable.from([Buffer.alloc(10, 2)]), { digest: `sha256:${"0".repeat(64)}` }, { hashOffThread: true }), /does not match/);
   assert.deepEqual(await readdir(path.join(root, "ingest")), []);
+});
+
+test("LocalContentStore cacheSmallBlobs: reads come from memory, are copies, and a deleted blob is gone", async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), "berth-content-"));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const s = new LocalContentStore(root, { cacheSmallBlobs: true });
+  const info = await s.writeBlob('{"config":{}}');
+  const first = await s.readBlob(info.digest);
+  await rm(s.blobPath(info.digest), { force: true }); // behind the store's back: only the cache can answer now
+  const second = await s.readBlob(info.digest);
+  assert.ok(second.equals(first), "served from memory");
+  second.fill(0);
+  assert.ok((await s.readBlob(info.digest)).equals(first), "callers get copies: changing one does not change the cache");
+  await assert.rejects(s.readBlob(info.digest, 3), /more than the 3 allowed/, "the size bound still holds for a cached blob");
+  await s.delete(info.digest);
+  await assert.rejects(s.readBlob(info.digest), NotFoundError, "delete evicts");
+  const plain = new LocalContentStore(root);
+  const other = await plain.writeBlob("x");
+  await plain.readBlob(other.digest);
+  await rm(plain.blobPath(other.digest));
+  await assert.rejects(plain.readBlob(other.digest), NotFoundError, "without the option nothing is cached");
 });

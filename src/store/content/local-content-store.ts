@@ -34,14 +34,25 @@ function isEnoent(e: unknown): boolean {
 
 /** Blob writes ingest keeps in flight at once (libuv's pool has 4 threads). */
 const MAX_WRITES_IN_FLIGHT = 3;
+/** cacheSmallBlobs: blobs up to this size, this many of them (≤ 16 MiB in all). */
+const SMALL_BLOB_BYTES = 64 * 1024;
+const SMALL_BLOBS_KEPT = 256;
 
 
 export class LocalContentStore implements ContentStore {
   readonly paths: ContentPaths;
   private ready: Promise<void> | undefined;
 
-  constructor(root: string) {
+  /**
+   * Small blobs (image configs, manifests) read recently, by digest. A blob's bytes never change, so
+   * a copy stays right for as long as the blob exists: only for a store whose blobs are removed
+   * through delete() alone (the engine's; not the registry's, whose GC renames blob files away).
+   */
+  private readonly smallBlobs: Map<string, Buffer> | undefined;
+
+  constructor(root: string, o: { cacheSmallBlobs?: boolean } = {}) {
     this.paths = new ContentPaths(root);
+    if (o.cacheSmallBlobs) this.smallBlobs = new Map();
   }
 
   /** Creates the directory tree; called lazily by writers, safe to call repeatedly. */
@@ -113,9 +124,22 @@ export class LocalContentStore implements ContentStore {
   }
 
   async readBlob(digest: string, maxBytes = DEFAULT_MAX_READ): Promise<Buffer> {
+    const cached = this.smallBlobs?.get(digest);
+    if (cached && cached.length > maxBytes) throw new InvalidArgumentError(`blob ${digest} is ${cached.length} bytes, more than the ${maxBytes} allowed`);
+    if (cached) {
+      // most recently used last: the first key is the one to evict
+      this.smallBlobs!.delete(digest);
+      this.smallBlobs!.set(digest, cached);
+      return Buffer.from(cached);
+    }
     const { size } = await this.info(digest);
     if (size > maxBytes) throw new InvalidArgumentError(`blob ${digest} is ${size} bytes, more than the ${maxBytes} allowed`);
-    return fs.readFile(this.paths.blob(digest));
+    const bytes = await fs.readFile(this.paths.blob(digest));
+    if (this.smallBlobs && bytes.length <= SMALL_BLOB_BYTES) {
+      this.smallBlobs.set(digest, Buffer.from(bytes));
+      if (this.smallBlobs.size > SMALL_BLOBS_KEPT) this.smallBlobs.delete(this.smallBlobs.keys().next().value!);
+    }
+    return bytes;
   }
 
   async ingest(source: Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>, expected: Partial<BlobInfo> = {}, o?: IngestOptions): Promise<BlobInfo> {
@@ -212,6 +236,7 @@ export class LocalContentStore implements ContentStore {
   }
 
   async delete(digest: string): Promise<void> {
+    this.smallBlobs?.delete(digest);
     await fs.rm(this.paths.blob(digest), { force: true });
   }
 
