@@ -12,8 +12,9 @@
  * (`advance`, in file order) and the total at the end (`finish`).
  *
  * One worker per process, started on first use and unref'd while it has
- * nothing to do (it never keeps a process alive); if it dies, the pending
- * jobs reject and the next job starts a new one.
+ * nothing to do (it never keeps a process alive), ended after a few idle
+ * seconds (a worker holds ≈ 5–10 MB); if it dies, the pending jobs reject and
+ * the next job starts a new one.
  */
 import { Worker } from "node:worker_threads";
 
@@ -25,6 +26,29 @@ interface Pending {
 let worker: Worker | undefined;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+let idleTimer: NodeJS.Timeout | undefined;
+let idleMs = 5000;
+
+/** Tests: whether a worker is running, and a shorter idle time. */
+export function hashWorkerRunning(): boolean {
+  return worker !== undefined;
+}
+export function setHashWorkerIdleMs(ms: number): void {
+  idleMs = ms;
+}
+
+/** No job left: unref the worker, and end it unless a job comes within idleMs. */
+function idle(w: Worker): void {
+  w.unref();
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (worker === w && pending.size === 0) {
+      worker = undefined;
+      void w.terminate();
+    }
+  }, idleMs);
+  idleTimer.unref();
+}
 
 function failAll(e: Error): void {
   for (const p of pending.values()) p.reject(e);
@@ -38,12 +62,13 @@ function theWorker(): Worker {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
-    if (pending.size === 0) w.unref();
+    if (pending.size === 0) idle(w);
     if (m.digest !== undefined) p.resolve(m.digest);
     else p.reject(new Error(`hashing failed: ${m.error ?? "unknown error"}`));
   });
   const gone = (e: Error) => {
-    if (worker === w) worker = undefined;
+    if (worker !== w) return; // ended while idle: nothing was pending
+    worker = undefined;
     failAll(e);
   };
   w.on("error", (e) => gone(e));
@@ -62,6 +87,7 @@ export class BackgroundFileHash {
   /** Starts hashing `file` (it must exist: opened at once by the worker). */
   constructor(file: string) {
     this.w = theWorker();
+    if (idleTimer) clearTimeout(idleTimer);
     this.result = new Promise<string>((resolve, reject) => pending.set(this.id, { resolve, reject }));
     this.result.catch(() => {}); // observed by finish(); a cancelled job's rejection is nobody's business
     this.w.ref();
@@ -87,7 +113,7 @@ export class BackgroundFileHash {
     this.w.postMessage({ op: "cancel", id: this.id });
     const p = pending.get(this.id);
     pending.delete(this.id);
-    if (pending.size === 0) this.w.unref();
+    if (pending.size === 0) idle(this.w);
     p?.reject(new Error("cancelled"));
   }
 }

@@ -34,13 +34,17 @@ function loadBlake3(): Blake3Module | undefined {
   }
 }
 
-const blake3 = loadBlake3();
+/** Loaded on first use: a daemon that never builds does not map the native module. */
+let blake3: Blake3Module | undefined | null = null;
 
 /** The algorithm in use: "blake3", or "sha256" where no BLAKE3 build exists for the platform. */
-export const contentDigestAlgorithm: "blake3" | "sha256" = blake3 ? "blake3" : "sha256";
+export function contentDigestAlgorithm(): "blake3" | "sha256" {
+  if (blake3 === null) blake3 = loadBlake3();
+  return blake3 ? "blake3" : "sha256";
+}
 
 export function newContentHasher(): ContentHasher {
-  if (blake3) {
+  if (contentDigestAlgorithm() === "blake3" && blake3) {
     const h = new blake3.Blake3Hasher();
     return {
       update: (chunk) => void h.update(chunk),
