@@ -1,8 +1,8 @@
 /**
  * Client of native/berth-fsutil (see the C file's header for the protocol):
- * the mknod and xattr calls Node.js cannot make. lgetxattr, asked once per
- * directory on a build's commit path, goes to the long-lived syscall helper
- * instead (sys/syscall-helper.ts): no process spawn per look.
+ * the mknod and lsetxattr calls Node.js cannot make (reading an xattr is
+ * the long-lived syscall helper's lgetxattr, sys/syscall-helper.ts: no
+ * process spawn per look).
  *
  * Unpack queues these calls in an FsUtilBatch and runs the whole queue in
  * one process (`berth-fsutil batch`, records on stdin), so a layer with
@@ -19,7 +19,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../sys/exec.js";
-import { lgetxattr as lgetxattrCall } from "../sys/syscall-helper.js";
 import { InvalidArgumentError } from "../errors/index.js";
 
 export function fsutilBinary(): string {
@@ -117,8 +116,3 @@ export class FsUtilBatch {
   }
 }
 
-/** Reads an xattr without following a final symlink; undefined when it is not set. */
-export async function lgetxattr(p: string, name: string): Promise<Buffer | undefined> {
-  checkPath(p);
-  return lgetxattrCall(p, name);
-}

@@ -4,5 +4,6 @@
  */
 export { unpackLayer, type UnpackResult } from "./unpack.js";
 export { chainIdOf, chainIdsOf } from "./chain-id.js";
-export { lgetxattr, fsutilBinary } from "./fsutil.js";
+export { fsutilBinary } from "./fsutil.js";
+export { lgetxattr } from "../sys/syscall-helper.js";
 export { OVERLAY_OPAQUE_XATTR, parseWhiteout, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from "./whiteout.js";

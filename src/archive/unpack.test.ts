@@ -8,7 +8,8 @@ import { Readable } from "node:stream";
 import { InvalidArgumentError } from "../errors/index.js";
 import { buildTar, buildTarGz } from "../../test/fixtures/hostile/tar-builder.js";
 import { hostileLayers } from "../../test/fixtures/hostile/hostile-layers.js";
-import { lgetxattr, fsutilBinary } from "./fsutil.js";
+import { fsutilBinary } from "./fsutil.js";
+import { lgetxattr } from "../sys/syscall-helper.js";
 import { unpackLayer } from "./unpack.js";
 
 const sha = (b: Buffer): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;

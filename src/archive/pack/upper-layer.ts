@@ -17,7 +17,7 @@
 import type { Stats } from "node:fs";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
-import { lgetxattr } from "../fsutil.js";
+import { lgetxattr } from "../../sys/syscall-helper.js";
 import { OVERLAY_OPAQUE_XATTR, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from "../whiteout.js";
 import { TreePacker, type Headers, type VisitResult } from "./tree-packer.js";
 

@@ -14,8 +14,8 @@
  * mid-delete never leaves a half layer under its real name.
  *
  * Mounting: see overlay-options.ts. mount(2), umount2(2) and syncfs(2) go
- * through the syscall helper (sys/syscall-helper.ts): no process spawn each. mounts() returns the spec with absolute
- * paths for callers that mount elsewhere (and, as documented in the
+ * through the syscall helper (sys/syscall-helper.ts): no process spawn each.
+ * mounts() returns the spec with absolute paths for callers that mount elsewhere (and, as documented in the
  * interface, a bind of the upper dir for an empty chain); mount() itself
  * always uses overlay, with layers/empty as the lower of an empty chain, and
  * short relative paths (layers/l/<20 hex> symlinks, mounted from cwd=layers/) to

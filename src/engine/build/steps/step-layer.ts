@@ -37,8 +37,9 @@ export interface StepChanges {
 /**
  * The upper dir's changes; `keep` empty = no change. Whether a directory is
  * opaque is an xattr Node cannot read (one request to the syscall helper per
- * look, a fork of a small process), so it is asked only for directories that exist in a lower layer: for a new
- * directory the marker would hide nothing, and it is in the layer anyway.
+ * look, a fork of a small process), so it is asked only for directories that
+ * exist in a lower layer: for a new directory the marker would hide nothing,
+ * and it is in the layer anyway.
  */
 export async function changedPaths(upperDir: string, lowerDirs: readonly string[], masked: ReadonlySet<string>): Promise<StepChanges> {
   const keep = new Set<string>();
