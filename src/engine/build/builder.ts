@@ -63,6 +63,7 @@ export class Builder {
   async build(req: BuildRequest, body: Readable, out: BuildOutput): Promise<string> {
     const key = randomBytes(8).toString("hex");
     const work = path.join(this.d.workRoot, `b-${key}`);
+    const sandboxKey = `build-${key}`;
     await fs.mkdir(work, { recursive: true, mode: 0o700 });
     const dfRel = BuildContext.cleanName(req.dockerfile || "Dockerfile");
     const ctx = BuildContext.begin(body, path.join(work, "context"), [dfRel, "dockerfile", ".dockerignore"]);
@@ -71,7 +72,7 @@ export class Builder {
     ctx.done.then(() => tm("context received"), () => {});
     try {
       const df = parse(await this.readDockerfile(ctx, dfRel, req.dockerfile));
-      const run = new BuildRun(this.d, this.cache, req, df, ctx, work, gate, `build-${key}`);
+      const run = new BuildRun(this.d, this.cache, req, df, ctx, work, gate, sandboxKey);
       try {
         const id = await run.run();
         tm("build done");
@@ -85,7 +86,7 @@ export class Builder {
       } finally {
         await Promise.all(run.removals);
         // success, failure or cancel (the client went away: req.signal): the RUN containers are gone or dead
-        this.d.sandboxes?.releaseBuildSandbox(`build-${key}`);
+        this.d.sandboxes?.releaseBuildSandbox(sandboxKey);
       }
     } finally {
       // the client is still sending when the Dockerfile was bad: read the rest so the answer reaches it

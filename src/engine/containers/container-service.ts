@@ -70,7 +70,6 @@ export class ContainerService {
   private readonly restartDelays = new Map<string, number>();
   /** Health checks of running containers (health-monitor.ts). */
   readonly health: HealthMonitor;
-  /** Containers whose runtime state the exit handler has deleted since their last start. */
   /**
    * The exit handler's `runtime delete` of each exited container (true: the runtime's container is
    * gone, or an auto-removal deletes it in the background). Not awaited before the exit is

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BackgroundFileHash, hashWorkerRunning, setHashWorkerIdleMs } from "./background-file-hash.js";
 
-test("BackgroundFileHash follows a file as it is written; the idle worker ends and a new job starts another", async (t) => {
+test("BackgroundFileHash follows a file as it is written (ranges in any order); the idle worker ends and a new job starts another", async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "berth-bghash-"));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   setHashWorkerIdleMs(200);
@@ -15,12 +15,17 @@ test("BackgroundFileHash follows a file as it is written; the idle worker ends a
   const fh = await fs.open(file, "w");
   const job = new BackgroundFileHash(file);
   const parts = [Buffer.alloc(3_000_000, 1), Buffer.alloc(5, 2), Buffer.alloc(1_500_000, 3)];
-  let off = 0;
-  for (const p of parts) {
-    await fh.write(p, 0, p.length, off);
-    off += p.length;
-    job.advance(off);
+  const starts = [0, parts[0]!.length, parts[0]!.length + parts[1]!.length];
+  const off = starts[2]! + parts[2]!.length;
+  // the later parts are written (and reported) first; until the first part is on disk the file
+  // starts with a hole of zeros, which the worker must not hash
+  for (const i of [2, 1]) {
+    await fh.write(parts[i]!, 0, parts[i]!.length, starts[i]!);
+    job.written(starts[i]!, starts[i]! + parts[i]!.length);
   }
+  await sleep(100);
+  await fh.write(parts[0]!, 0, parts[0]!.length, 0);
+  job.written(0, parts[0]!.length);
   await fh.close();
   const want = createHash("sha256").update(Buffer.concat(parts)).digest("hex");
   assert.equal(await job.finish(off), want);

@@ -8,8 +8,8 @@
  * context). The bytes cannot be handed to a worker without a copy (they are
  * views into the context's socket buffers), but the kernel already has them:
  * the worker reads them back from the page cache, which costs the main
- * thread nothing. The writer tells the job how far the file is written
- * (`advance`, in file order) and the total at the end (`finish`).
+ * thread nothing. The writer tells the job which byte ranges are written
+ * (`written`, in any order) and the total at the end (`finish`).
  *
  * One worker per process, started on first use and unref'd while it has
  * nothing to do (it never keeps a process alive), ended after a few idle
@@ -94,9 +94,20 @@ export class BackgroundFileHash {
     this.w.postMessage({ op: "open", id: this.id, path: file });
   }
 
-  /** The first `bytes` bytes of the file are written. */
-  advance(bytes: number): void {
-    this.w.postMessage({ op: "upto", id: this.id, n: bytes });
+  /** Written ranges not yet joined to the prefix: start → end. */
+  private readonly ahead = new Map<number, number>();
+  /** The file is written from 0 up to here. */
+  private prefix = 0;
+
+  /** Bytes [start, end) of the file are written; the worker hashes as far as the file is written without a gap. */
+  written(start: number, end: number): void {
+    this.ahead.set(start, end);
+    const before = this.prefix;
+    for (let next = this.ahead.get(this.prefix); next !== undefined; next = this.ahead.get(this.prefix)) {
+      this.ahead.delete(this.prefix);
+      this.prefix = next;
+    }
+    if (this.prefix > before) this.w.postMessage({ op: "upto", id: this.id, n: this.prefix });
   }
 
   /** The file is complete at `bytes` bytes: resolves with its hex SHA-256. */

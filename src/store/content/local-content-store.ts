@@ -38,7 +38,6 @@ const MAX_WRITES_IN_FLIGHT = 3;
 const SMALL_BLOB_BYTES = 64 * 1024;
 const SMALL_BLOBS_KEPT = 256;
 
-
 export class LocalContentStore implements ContentStore {
   readonly paths: ContentPaths;
   private ready: Promise<void> | undefined;
@@ -164,8 +163,6 @@ export class LocalContentStore implements ContentStore {
     const background = o?.hashOffThread ? new BackgroundFileHash(tmp) : undefined;
     try {
       const hash = background ? undefined : createHash("sha256");
-      /** writes in file order: the worker may hash up to the end of the last of a completed prefix */
-      const order: Array<{ end: number; done: boolean }> = [];
       let size = 0;
       // Writes go at explicit offsets, a few in flight: the next chunk is read and hashed
       // while the previous ones are written (a 50 MB layer no longer waits for each write).
@@ -180,16 +177,12 @@ export class LocalContentStore implements ContentStore {
             throw new InvalidArgumentError(`blob is larger than the expected ${expected.size} bytes`);
           }
           if (hash) for (const b of bufs) hash.update(b);
-          const slot = { end: size + bytes, done: false };
-          order.push(slot);
-          const written = bufs.length === 1 ? fh.write(bufs[0]!, 0, bytes, size) : fh.writev(bufs as Uint8Array[], size);
+          const start = size;
+          const written = bufs.length === 1 ? fh.write(bufs[0]!, 0, bytes, start) : fh.writev(bufs as Uint8Array[], start);
           const w: Promise<unknown> = written.then(
             () => {
               inflight.delete(w);
-              slot.done = true;
-              let upto: number | undefined;
-              while (order[0]?.done) upto = order.shift()!.end;
-              if (background && upto !== undefined) background.advance(upto);
+              background?.written(start, start + bytes);
             },
             (e) => {
               writeError ??= e;

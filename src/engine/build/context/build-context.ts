@@ -1,7 +1,8 @@
 /**
  * The build context: the tar the client sends with POST /build, read once
- * while every regular file's content is hashed (content-digest.ts) (the hashes feed the COPY/ADD
- * cache keys, so a rebuild never reads the files again).
+ * while every regular file's content is hashed (content-digest.ts; the
+ * hashes feed the COPY/ADD cache keys, so a rebuild never reads the files
+ * again).
  *
  * Nothing is extracted under its own name: each regular file's bytes go to
  * a numbered file in the spool directory (never a name from the archive), and

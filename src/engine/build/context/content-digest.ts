@@ -26,26 +26,29 @@ interface Blake3Module {
   Blake3Hasher: new () => { update(b: Buffer): unknown; digest(format?: string): string };
 }
 
-function loadBlake3(): Blake3Module | undefined {
-  try {
-    return createRequire(import.meta.url)("@napi-rs/blake-hash") as Blake3Module;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Loaded on first use: a daemon that never builds does not map the native module. */
+/** Loaded on first use (a daemon that never builds does not map the native module); undefined: none for this platform. */
 let blake3: Blake3Module | undefined | null = null;
+
+function blake3Module(): Blake3Module | undefined {
+  if (blake3 === null) {
+    try {
+      blake3 = createRequire(import.meta.url)("@napi-rs/blake-hash") as Blake3Module;
+    } catch {
+      blake3 = undefined;
+    }
+  }
+  return blake3;
+}
 
 /** The algorithm in use: "blake3", or "sha256" where no BLAKE3 build exists for the platform. */
 export function contentDigestAlgorithm(): "blake3" | "sha256" {
-  if (blake3 === null) blake3 = loadBlake3();
-  return blake3 ? "blake3" : "sha256";
+  return blake3Module() ? "blake3" : "sha256";
 }
 
 export function newContentHasher(): ContentHasher {
-  if (contentDigestAlgorithm() === "blake3" && blake3) {
-    const h = new blake3.Blake3Hasher();
+  const b3 = blake3Module();
+  if (b3) {
+    const h = new b3.Blake3Hasher();
     return {
       update: (chunk) => void h.update(chunk),
       digest: () => `blake3:${h.digest("hex")}`,

@@ -17,6 +17,7 @@ import { InvalidArgumentError } from "../../../errors/index.js";
 import { mkdirInRoot, secureJoin } from "../../../sys/secure-join.js";
 import type { SourceTree } from "../context/source-tree.js";
 import type { ResolvedSource } from "./copy-sources.js";
+import { FileWriteQueue } from "./file-write-queue.js";
 import type { LayerTarWriter } from "./layer-tar-writer.js";
 
 export interface CopyOptions {
@@ -26,9 +27,10 @@ export interface CopyOptions {
   chmod?: number;
   /** when given, every written entry also goes into this layer tar (layer-tar-writer.ts) */
   tar?: LayerTarWriter;
-  /** set by copyIntoRoot */
-  writes?: FileWriteQueue;
 }
+
+/** A copy under way: its options and the writes it has queued. */
+type Copying = CopyOptions & { writes: FileWriteQueue };
 
 async function lstatOrUndefined(p: string) {
   return fs.lstat(p).catch(() => undefined);
@@ -47,53 +49,8 @@ async function writeBuffers(file: string, bufs: readonly Buffer[], m: { uid: num
   }
 }
 
-/**
- * The writes of files whose bytes are in memory run a few at a time instead
- * of one after the other: each is ~6 file system calls that Node sends to its
- * thread pool one round trip at a time, so 50 files written in turn wait on
- * ~300 round trips. Entries still go into the layer tar in order (that part
- * is synchronous); what must see a file on disk waits first: a later write of
- * the same path, a directory's final utimes, the end of the copy.
- */
-export class FileWriteQueue {
-  private readonly pending = new Map<string, Promise<void>>();
-  private failure: unknown;
-
-  constructor(private readonly limit = 4) {}
-
-  async add(file: string, write: () => Promise<void>): Promise<void> {
-    if (this.pending.has(file)) await this.pending.get(file);
-    while (this.pending.size >= this.limit) await Promise.race(this.pending.values());
-    this.throwIfFailed();
-    const p = write().then(
-      () => void this.pending.delete(file),
-      (e) => {
-        this.failure ??= e;
-        this.pending.delete(file);
-      },
-    );
-    this.pending.set(file, p);
-  }
-
-  /** Waits for a queued write of `file`, if there is one. */
-  async settle(file: string): Promise<void> {
-    await this.pending.get(file);
-    this.throwIfFailed();
-  }
-
-  /** Resolves when every queued write is done; rejects with the first failure. */
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending.values());
-    this.throwIfFailed();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
-  }
-}
-
-async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: number, mtime: Date, o: CopyOptions): Promise<void> {
-  await o.writes?.settle(dstHost); // a file of an earlier source at the same path
+async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: number, mtime: Date, o: Copying): Promise<void> {
+  await o.writes.settle(dstHost); // a file of an earlier source at the same path
   const existing = await lstatOrUndefined(dstHost);
   if (existing?.isDirectory()) throw new InvalidArgumentError(`cannot copy to non-directory: ${dstHost} is a directory`);
   if (existing) await fs.unlink(dstHost);
@@ -103,8 +60,7 @@ async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: n
     // the same buffers (not copies) go into the layer tar now and into the root with one writev, queued
     const meta = { mode: finalMode, uid: o.uid, gid: o.gid, mtime };
     const tarred = o.tar?.fileBuffers(dstHost, meta, pieces);
-    if (o.writes) await o.writes.add(dstHost, () => writeBuffers(dstHost, pieces, meta));
-    else await writeBuffers(dstHost, pieces, meta);
+    await o.writes.add(dstHost, () => writeBuffers(dstHost, pieces, meta));
     await tarred;
     return;
   }
@@ -138,10 +94,10 @@ async function placeFile(tree: SourceTree, rel: string, dstHost: string, mode: n
   await fs.utimes(dstHost, mtime, mtime);
 }
 
-async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: CopyOptions): Promise<void> {
+async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Copying): Promise<void> {
   const st = await tree.stat(rel);
   if (!st) return;
-  await o.writes?.settle(dstHost);
+  await o.writes.settle(dstHost);
   if (st.type === "symlink") {
     const existing = await lstatOrUndefined(dstHost);
     if (existing?.isDirectory()) await fs.rm(dstHost, { recursive: true });
@@ -159,7 +115,7 @@ async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Cop
     await fs.chmod(dstHost, o.chmod ?? st.mode & 0o7777);
     await o.tar?.dir(dstHost, { mode: o.chmod ?? st.mode & 0o7777, uid: o.uid, gid: o.gid, mtime: st.mtime });
     for (const name of await tree.children(rel)) await placeEntry(tree, rel === "" ? name : `${rel}/${name}`, path.join(dstHost, name), o);
-    await o.writes?.drain(); // the files below are created before the directory's mtime is set
+    await o.writes.drain(); // the files below are created before the directory's mtime is set
     await fs.utimes(dstHost, st.mtime, st.mtime);
     return;
   }
@@ -172,17 +128,18 @@ async function placeEntry(tree: SourceTree, rel: string, dstHost: string, o: Cop
  * `src.modeOverride` (ADD URL) wins over the file's own mode.
  */
 export async function copyIntoRoot(root: string, sources: readonly ResolvedSource[], dest: string, opts: CopyOptions, verb: string): Promise<void> {
-  const o: CopyOptions = { ...opts, writes: new FileWriteQueue() };
+  const o: Copying = { ...opts, writes: new FileWriteQueue() };
   try {
     await copySources(root, sources, dest, o, verb);
-  } finally {
-    // on failure too: nothing may still be writing into the root once the step goes on to unmount it
-    await o.writes!.drain().catch(() => {});
+  } catch (e) {
+    // nothing may still be writing into the root once the step goes on to unmount it
+    await o.writes.drain().catch(() => {});
+    throw e;
   }
-  await o.writes!.drain();
+  await o.writes.drain();
 }
 
-async function copySources(root: string, sources: readonly ResolvedSource[], dest: string, o: CopyOptions, verb: string): Promise<void> {
+async function copySources(root: string, sources: readonly ResolvedSource[], dest: string, o: Copying, verb: string): Promise<void> {
   const destIsDir = dest.endsWith("/") || sources.length > 1;
   if (sources.length > 1 && !dest.endsWith("/")) {
     throw new InvalidArgumentError(`When using ${verb} with more than one source file, the destination must be a directory and end with a /`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FileWriteQueue } from "./copy-into-root.js";
+import { FileWriteQueue } from "./file-write-queue.js";
 
 test("FileWriteQueue runs at most `limit` writes at once and drain waits for all of them", async () => {
   const q = new FileWriteQueue(3);
