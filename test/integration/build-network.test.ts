@@ -16,7 +16,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { test } from "node:test";
-import { DOCKER, importBusybox, isRoot, runCmd, startDaemon, type TestDaemon } from "./harness.js";
+import { DOCKER, eventually, importBusybox, isRoot, runCmd, startDaemon, type TestDaemon } from "./harness.js";
 import { listContainers, writeContext } from "./build-lib.js";
 
 const skip = !isRoot && "needs root";
@@ -42,13 +42,7 @@ async function netnsLeft(d: TestDaemon): Promise<string[]> {
 
 /** The build's sandbox is removed in the background right after the build: waits for it (up to 5 s). */
 async function assertNoSandboxLeft(d: TestDaemon, when: string): Promise<void> {
-  let left: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    left = [...(await vethsOn(d)).map((v) => `veth ${v}`), ...(await netnsLeft(d))];
-    if (!left.length) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.deepEqual(left, [], `${when}: the build's network sandbox is gone`);
+  await eventually(`${when}: the build's network sandbox`, async () => [...(await vethsOn(d)).map((v) => `veth ${v}`), ...(await netnsLeft(d))]);
 }
 
 /** The bridge's only address is free again: a container gets it. */

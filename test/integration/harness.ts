@@ -5,6 +5,7 @@
  * all down — containers, mounts, cgroups, processes, temp dirs — also when
  * the test fails (`await using`, or `t.after(() => d.stop())`).
  */
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs, rmSync } from "node:fs";
 import http from "node:http";
@@ -240,6 +241,20 @@ async function hardCleanup(d: TestDaemon): Promise<void> {
 }
 
 /** Starts a fresh berthd in a temp dir. */
+/**
+ * Polls `check` (what is still there) every 100 ms until it lists nothing, for
+ * cleanup that berthd finishes in the background; fails naming what is left after 5 s.
+ */
+export async function eventually(what: string, check: () => Promise<string[]>): Promise<void> {
+  let left: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    left = await check();
+    if (left.length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what} still there after 5 s: ${left.join(", ")}`);
+}
+
 export async function startDaemon(extraArgs: string[] = []): Promise<TestDaemon> {
   // short paths: conmon's attach socket path must fit in sun_path (108 bytes)
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "bt-"));

@@ -7,20 +7,10 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { busyboxTar, importBusybox, isRoot, runCmd, startDaemon, type TestDaemon } from "./harness.js";
+import { busyboxTar, eventually, importBusybox, isRoot, runCmd, startDaemon, type TestDaemon } from "./harness.js";
 
 async function entries(dir: string): Promise<string[]> {
   return (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{64}$/.test(n));
-}
-
-async function eventually(what: string, check: () => Promise<string[]>): Promise<void> {
-  let left: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    left = await check();
-    if (left.length === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what} still there after 5 s: ${left.join(", ")}`);
 }
 
 describe("run --rm cleanup", { skip: !isRoot && "needs root" }, () => {
